@@ -1,0 +1,134 @@
+"""What every parser shares: the error it raises, the format descriptor, DPRK classification.
+
+A parser module (``ofac_csv.py``, ``un_xml.py``, ...) exposes one :class:`Format` named
+``FORMAT``. The registry in :mod:`moneytrail.sources` asks each format in turn whether it
+recognises a file by its content (``sniff``), then parses it. Parsers do no I/O beyond reading
+the files they are given, and know nothing of the store or the matcher.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from dataclasses import dataclass, replace
+from pathlib import Path
+from typing import Callable, Iterable, Iterator
+
+from moneytrail.countries import is_north_korea
+from moneytrail.model import Entity, Program
+
+
+class SourceError(Exception):
+    """A file could not be read as the format it claims to be.
+
+    The message always names the file and, where known, the line or XML element, so an operator
+    can open the file at the right place.
+    """
+
+    def __init__(self, path: Path | str, message: str, *, line: int | None = None,
+                 element: str | None = None) -> None:
+        self.path = str(path)
+        self.line = line
+        self.element = element
+        self.reason = message
+        where = self.path
+        if line is not None:
+            where += f", line {line}"
+        if element is not None:
+            where += f", element {element}"
+        super().__init__(f"{where}: {message}")
+
+
+@dataclass(frozen=True)
+class Format:
+    """A published list format and how to read it.
+
+    - ``sniff(path, head)`` gets a file and its first 64 KiB; it returns the list id
+      (``ofac_sdn``, ``ofac_cons``, ``un_sc`` ...) when the file is the *main* file of this format,
+      else None. Companion files (OFAC ``alt.csv``) are not main files; ``companions`` finds them.
+    - ``parse(path)`` yields entities or raises :class:`SourceError`.
+    - ``published(path)`` returns the publication date the content states, or None.
+    - ``companions(path)`` lists the other files read with the main one (for the snapshot's sha256).
+    """
+
+    name: str
+    sniff: Callable[[Path, bytes], str | None]
+    parse: Callable[[Path], Iterator[Entity]]
+    published: Callable[[Path], str | None] = lambda path: None
+    companions: Callable[[Path], list[Path]] = lambda path: []
+
+
+_DATE_IN_NAME = re.compile(r"(?<!\d)(\d{4})(?:[-_]?(\d{2}))?(?:[-_]?(\d{2}))?(?!\d)")
+
+
+def date_from_path(path: Path) -> str | None:
+    """A publication date written into a file or folder name (``ofac_sdn_2024-05-03/sdn.csv``).
+
+    Looks at the file name first, then its parent folders; gives the most precise date found in
+    the nearest name that has one (``2024-05-03``, ``2021-07`` or ``2023``), or None.
+    """
+    for part in [path.name, *[p.name for p in path.parents]][:4]:
+        for match in _DATE_IN_NAME.finditer(part):
+            year, month, day = match.groups()
+            if not 1990 <= int(year) <= 2100:
+                continue
+            if month and not 1 <= int(month) <= 12:
+                month = day = None
+            if day and not 1 <= int(day) <= 31:
+                day = None
+            return "-".join(x for x in (year, month, day if month else None) if x)
+    return None
+
+
+def sha256_files(paths: Iterable[Path]) -> str:
+    """sha256 over the files' bytes, in the order given (main file first, then companions)."""
+    digest = hashlib.sha256()
+    for path in paths:
+        with open(path, "rb") as f:
+            for block in iter(lambda: f.read(1 << 20), b""):
+                digest.update(block)
+    return digest.hexdigest()
+
+
+_DPRK_PROGRAM = re.compile(r"^(DPRK|NKSPEA|KP[IE]?\b|KPe|KPi)|NORTH KOREA|DEMOCRATIC PEOPLE", re.I)
+
+
+def is_dprk_program(code: str) -> bool:
+    """Whether a program code or regime name is a North Korea program.
+
+    OFAC ``DPRK``, ``DPRK2``..``DPRK4``, ``DPRK-NKSPEA``, ``NKSPEA``; UN ``KPi``/``KPe``
+    (reference-number prefixes); UK and EU regime names mentioning North Korea or the DPRK.
+    """
+    return bool(_DPRK_PROGRAM.search(code.strip()))
+
+
+def dprk_by_content(entity: Entity) -> bool:
+    """Whether an entity is North Korean by what it says, whatever program it is filed under.
+
+    North Korean nationality or citizenship, a birth place, address or country link in North
+    Korea, or an identifier issued by North Korea. This is what catches the North Korean banks
+    and companies OFAC files under NPWMD only.
+    """
+    if "kp" in entity.nationalities or "kp" in entity.citizenships or "kp" in entity.countries:
+        return True
+    if any(is_north_korea(place) for place in entity.birth_places):
+        return True
+    for address in entity.addresses:
+        if address.country == "kp" or is_north_korea(address.full):
+            return True
+    return any(ident.country == "kp" for ident in entity.identifiers)
+
+
+def classify_dprk(entity: Entity) -> Entity:
+    """Return the entity with ``dprk`` and each ``Program.dprk`` set from its programs and content.
+
+    Every parser calls this last, so the rule is the same for every list.
+    """
+    programs = tuple(
+        p if p.dprk == is_dprk_program(p.code) else replace(p, dprk=is_dprk_program(p.code))
+        for p in entity.programs
+    )
+    dprk = any(p.dprk for p in programs) or dprk_by_content(entity)
+    if programs == entity.programs and dprk == entity.dprk:
+        return entity
+    return replace(entity, programs=programs, dprk=dprk)
