@@ -90,13 +90,14 @@ def sha256_files(paths: Iterable[Path]) -> str:
     return digest.hexdigest()
 
 
-_DPRK_PROGRAM = re.compile(r"^(DPRK|NKSPEA|KP[IE]?\b|KPe|KPi)|NORTH KOREA|DEMOCRATIC PEOPLE", re.I)
+_DPRK_PROGRAM = re.compile(
+    r"^(DPRK|NKSPEA|PRK\b|KP[IE]?\b|KPe|KPi)|NORTH KOREA|DEMOCRATIC PEOPLE", re.I)
 
 
 def is_dprk_program(code: str) -> bool:
     """Whether a program code or regime name is a North Korea program.
 
-    OFAC ``DPRK``, ``DPRK2``..``DPRK4``, ``DPRK-NKSPEA``, ``NKSPEA``; UN ``KPi``/``KPe``
+    OFAC ``DPRK``, ``DPRK2``..``DPRK4``, ``DPRK-NKSPEA``, ``NKSPEA``; EU ``PRK``; UN ``KPi``/``KPe``
     (reference-number prefixes); UK and EU regime names mentioning North Korea or the DPRK.
     """
     return bool(_DPRK_PROGRAM.search(code.strip()))
@@ -106,8 +107,9 @@ def dprk_by_content(entity: Entity) -> bool:
     """Whether an entity is North Korean by what it says, whatever program it is filed under.
 
     North Korean nationality or citizenship, a birth place, address or country link in North
-    Korea, or an identifier issued by North Korea. This is what catches the North Korean banks
-    and companies OFAC files under NPWMD only.
+    Korea, an identifier issued by North Korea, or a note naming North Korea (OFAC's
+    secondary-sanctions notes). This is what catches the North Korean banks and companies OFAC
+    files under NPWMD only.
     """
     if "kp" in entity.nationalities or "kp" in entity.citizenships or "kp" in entity.countries:
         return True
@@ -116,16 +118,22 @@ def dprk_by_content(entity: Entity) -> bool:
     for address in entity.addresses:
         if address.country == "kp" or is_north_korea(address.full):
             return True
-    return any(ident.country == "kp" for ident in entity.identifiers)
+    if any(ident.country == "kp" for ident in entity.identifiers):
+        return True
+    # OFAC's "Secondary sanctions risk: North Korea Sanctions Regulations ..." is how many NPWMD-only
+    # North Korean banks show their link when the list carries no address for them.
+    return any(is_north_korea(note) for note in entity.notes)
 
 
 def classify_dprk(entity: Entity) -> Entity:
-    """Return the entity with ``dprk`` and each ``Program.dprk`` set from its programs and content.
+    """Return the entity with ``dprk`` and ``Program.dprk`` set from its programs and content.
 
     Every parser calls this last, so the rule is the same for every list.
     """
+    # A parser may know more than the code says (UN KPi./KPe. reference numbers, EU "PRK"), so
+    # a program it marked DPRK stays DPRK.
     programs = tuple(
-        p if p.dprk == is_dprk_program(p.code) else replace(p, dprk=is_dprk_program(p.code))
+        p if p.dprk or not is_dprk_program(p.code) else replace(p, dprk=True)
         for p in entity.programs
     )
     dprk = any(p.dprk for p in programs) or dprk_by_content(entity)
