@@ -16,6 +16,7 @@ import hashlib
 import json
 from dataclasses import dataclass, field, fields
 from enum import StrEnum
+from functools import cache
 from typing import Any, Iterable
 
 
@@ -27,6 +28,9 @@ class Schema(StrEnum):
     VESSEL = "Vessel"
     AIRCRAFT = "Aircraft"
     WALLET = "Wallet"
+    # An FtM record that is not a thing (an Address or Sanction with nothing to attach to),
+    # kept whole so that nothing read is lost; it never matches anything.
+    OTHER = "Other"
 
 
 class NameKind(StrEnum):
@@ -219,7 +223,12 @@ class Entity:
 
     def version(self) -> str:
         """A content hash (sha256 of :meth:`canonical_json`, 32 hex chars): the entity's version."""
-        return hashlib.sha256(self.canonical_json().encode("utf-8")).hexdigest()[:32]
+        return version_of(self.canonical_json())
+
+
+def version_of(canonical_json: str) -> str:
+    """The version hash of an entity body given as :meth:`Entity.canonical_json`."""
+    return hashlib.sha256(canonical_json.encode("utf-8")).hexdigest()[:32]
 
 
 _NESTED: dict[str, type] = {
@@ -237,10 +246,15 @@ _ENUMS: dict[tuple[type, str], type] = {
 }
 
 
+@cache
+def _field_names(cls: type) -> tuple[str, ...]:
+    return tuple(f.name for f in fields(cls))
+
+
 def _encode(obj: Any) -> dict[str, Any]:
     out: dict[str, Any] = {}
-    for f in fields(obj):
-        value = getattr(obj, f.name)
+    for name in _field_names(type(obj)):
+        value = getattr(obj, name)
         if value is None or value == () or value is False:
             continue
         if isinstance(value, tuple) and value and hasattr(value[0], "__dataclass_fields__"):
@@ -249,7 +263,7 @@ def _encode(obj: Any) -> dict[str, Any]:
             value = [list(v) if isinstance(v, tuple) else v for v in value]
         elif isinstance(value, StrEnum):
             value = value.value
-        out[f.name] = value
+        out[name] = value
     return out
 
 
