@@ -12,7 +12,7 @@ from typing import Any, Iterable, Iterator
 from sqlalchemy import Engine, create_engine, event, func, insert, select
 from sqlalchemy.exc import SQLAlchemyError
 
-from moneytrail.model import Entity, Snapshot
+from moneytrail.model import Entity, Snapshot, version_of
 from moneytrail.store.schema import entity_versions, metadata, snapshot_entities, snapshots
 
 _BATCH = 2000
@@ -179,12 +179,14 @@ class Store:
                 snapshot_id = result.inserted_primary_key[0]
                 for start in range(0, len(entities), _BATCH):
                     batch = entities[start:start + _BATCH]
-                    bodies = {e.version(): e.canonical_json() for e in batch}
-                    self._insert_versions(conn, bodies)
+                    # one serialisation per entity: the body and its hash (Entity.version)
+                    bodies = [e.canonical_json() for e in batch]
+                    versions = [version_of(body) for body in bodies]
+                    self._insert_versions(conn, dict(zip(versions, bodies)))
                     conn.execute(insert(snapshot_entities), [
-                        {"snapshot_id": snapshot_id, "entity_id": e.id, "version": e.version(),
+                        {"snapshot_id": snapshot_id, "entity_id": e.id, "version": v,
                          "schema": e.schema.value, "caption": e.caption, "dprk": e.dprk}
-                        for e in batch])
+                        for e, v in zip(batch, versions)])
         except SQLAlchemyError as exc:
             raise StoreError(f"{snapshot.source}: could not write the snapshot: {exc}") from exc
         return Snapshot(id=snapshot_id, source=snapshot.source, format=snapshot.format,

@@ -1,0 +1,274 @@
+"""The ``moneytrail`` command: a thin face over the capabilities (parse input, call, render)."""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+from typing import Any, Optional
+
+import typer
+from rich.console import Console
+from rich.table import Table
+
+from moneytrail import lists as lists_cap
+from moneytrail.settings import Settings
+from moneytrail.store import SnapshotDiff, Store, StoreError
+
+app = typer.Typer(help="moneytrail: sanctions lists, screening and investigation.",
+                  no_args_is_help=True, add_completion=False)
+lists_app = typer.Typer(help="Load, update, inspect and compare the sanctions lists.",
+                        no_args_is_help=True)
+app.add_typer(lists_app, name="lists")
+
+console = Console()
+err = Console(stderr=True)
+
+
+def _store(settings: Settings) -> Store:
+    return Store.open(settings.database_url)
+
+
+def _print_json(data: Any) -> None:
+    sys.stdout.write(json.dumps(data, indent=2, ensure_ascii=False) + "\n")
+
+
+def _render_outcomes(outcomes: list[lists_cap.LoadOutcome]) -> None:
+    table = Table(title="List loads", title_justify="left")
+    for col in ("list", "status", "snapshot", "published", "entities", "DPRK", "file / error"):
+        table.add_column(col)
+    for o in outcomes:
+        snap = o.snapshot or o.previous
+        style = {"loaded": "green", "failed": "bold red"}.get(o.status, "")
+        detail = o.error or (o.path or "")
+        if o.status == "failed" and o.previous is not None:
+            detail += f"\n[yellow]still in service: snapshot {o.previous.id} ({o.previous.published})"
+        elif o.status == "failed":
+            detail += "\n[yellow]no snapshot of this list is loaded"
+        table.add_row(o.source, f"[{style}]{o.status}" if style else o.status,
+                      str(snap.id) if snap else "-", (snap.published or "-") if snap else "-",
+                      f"{snap.counts.get('total', 0):,}" if snap else "-",
+                      f"{snap.counts.get('dprk', 0):,}" if snap else "-", detail)
+    console.print(table)
+
+
+def _parse_urls(values: list[str]) -> dict[str, str]:
+    urls = {}
+    for value in values:
+        source, sep, url = value.partition("=")
+        if not sep or not url:
+            raise typer.BadParameter(f"--url takes LIST=URL, got {value!r}")
+        urls[source] = url
+    return urls
+
+
+@lists_app.command("update")
+def lists_update(
+    from_dir: Optional[Path] = typer.Option(None, "--from", exists=True, help=(
+        "Load files from this folder (or file) instead of downloading; each file is "
+        "recognised by its content. For air-gapped sites.")),
+    source: list[str] = typer.Option([], "--source", "-s", help="Only these lists (repeatable)."),
+    url: list[str] = typer.Option([], "--url", help="LIST=URL: download this list from URL."),
+    force: bool = typer.Option(False, help="Load even unchanged or empty lists."),
+    timeout: float = typer.Option(60.0, help="Seconds before a download attempt times out."),
+    retries: int = typer.Option(3, help="Retries after a timeout, connection error or 5xx."),
+    as_json: bool = typer.Option(False, "--json", help="Print the outcome as JSON."),
+) -> None:
+    """Fetch the official lists (or load files with --from) and store what changed."""
+    settings = Settings.from_env()
+    store = _store(settings)
+    unknown: list[Path] = []
+    if from_dir is not None:
+        outcomes, unknown = lists_cap.load_path(store, from_dir, force=force, sources=source)
+    else:
+        try:
+            outcomes = lists_cap.update_official(
+                store, settings.home / "downloads", sources=source, urls=_parse_urls(url),
+                force=force, timeout=timeout, retries=retries,
+                progress=None if as_json else lambda m: err.print(f"[dim]fetching {m}"))
+        except ValueError as exc:
+            raise typer.BadParameter(str(exc)) from exc
+    if as_json:
+        _print_json({"outcomes": [o.to_dict() for o in outcomes],
+                     "unrecognised": [str(p) for p in unknown]})
+    else:
+        _render_outcomes(outcomes)
+        for path in unknown:
+            err.print(f"[dim]not a list file we recognise, skipped: {path}")
+    failed = [o for o in outcomes if not o.ok]
+    if not outcomes and not as_json:
+        err.print("[yellow]no list files found")
+    if failed:
+        for o in failed:
+            err.print(f"[bold red]error:[/] {o.error}")
+        raise typer.Exit(1)
+
+
+@lists_app.command("status")
+def lists_status(as_json: bool = typer.Option(False, "--json", help="Print as JSON.")) -> None:
+    """What is loaded: every snapshot of every list, newest last."""
+    store = _store(Settings.from_env())
+    snaps = store.snapshots()
+    if as_json:
+        from moneytrail.store.store import snapshot_to_dict
+        in_service = {s.id for s in store.latest_snapshots()}
+        _print_json([{**snapshot_to_dict(s), "in_service": s.id in in_service} for s in snaps])
+        return
+    if not snaps:
+        console.print("No lists loaded. Run [bold]moneytrail lists update[/] "
+                      "(or [bold]--from DIR[/] on an air-gapped machine).")
+        return
+    in_service = {s.id for s in store.latest_snapshots()}
+    table = Table(title="Loaded snapshots", title_justify="left")
+    for col in ("id", "list", "published", "loaded", "entities", "DPRK", "format", "sha256"):
+        table.add_column(col)
+    for s in snaps:
+        mark = " [green](in service)" if s.id in in_service else ""
+        table.add_row(str(s.id), s.source + mark, s.published or "-", s.loaded_at,
+                      f"{s.counts.get('total', 0):,}", f"{s.counts.get('dprk', 0):,}",
+                      s.format, s.sha256[:12])
+    console.print(table)
+
+
+@lists_app.command("diff")
+def lists_diff(
+    old: Optional[int] = typer.Argument(None, help="Old snapshot id."),
+    new: Optional[int] = typer.Argument(None, help="New snapshot id."),
+    source: str = typer.Option("ofac_sdn", "--source", "-s",
+                               help="With no ids: compare this list's two newest snapshots."),
+    dprk_only: bool = typer.Option(False, "--dprk", help="Only DPRK-related entities."),
+    limit: int = typer.Option(25, help="Rows to show per section (text output)."),
+    as_json: bool = typer.Option(False, "--json", help="Print the full diff as JSON."),
+) -> None:
+    """Entities added, removed and changed (field by field) between two snapshots of a list."""
+    store = _store(Settings.from_env())
+    try:
+        if old is None and new is None:
+            pair = lists_cap.newest_pair(store, source)
+            if pair is None:
+                err.print(f"[red]error:[/] {source} has fewer than two snapshots loaded")
+                raise typer.Exit(1)
+            old, new = pair[0].id, pair[1].id
+        elif old is None or new is None:
+            raise typer.BadParameter("give two snapshot ids, or none")
+        diff = store.diff(old, new)  # type: ignore[arg-type]
+    except StoreError as exc:
+        err.print(f"[red]error:[/] {exc}")
+        raise typer.Exit(1) from exc
+    if dprk_only:
+        diff = SnapshotDiff(diff.old, diff.new, tuple(e for e in diff.added if e.dprk),
+                            tuple(e for e in diff.removed if e.dprk),
+                            tuple(c for c in diff.changed if c.dprk))
+    if as_json:
+        _print_json(diff.to_dict())
+    else:
+        render_diff(diff, limit=limit)
+
+
+def render_diff(diff: SnapshotDiff, *, limit: int = 25) -> None:
+    """Print a diff: a one-line summary, then the DPRK-related additions and the changes."""
+    o, n = diff.old, diff.new
+    console.print(
+        f"[bold]{n.source}[/]: snapshot {o.id} ({o.published}) -> {n.id} ({n.published}): "
+        f"[green]+{len(diff.added):,} added[/], [red]-{len(diff.removed):,} removed[/], "
+        f"[yellow]{len(diff.changed):,} changed[/]; DPRK-related: "
+        f"+{sum(e.dprk for e in diff.added)} / -{sum(e.dprk for e in diff.removed)} / "
+        f"~{sum(c.dprk for c in diff.changed)}")
+    for title, refs in (("Added", diff.added), ("Removed", diff.removed)):
+        if not refs:
+            continue
+        ordered = sorted(refs, key=lambda e: (not e.dprk, e.entity_id))
+        table = Table(title=f"{title} ({len(refs):,}; DPRK-related first)", title_justify="left")
+        for col in ("id", "name", "type", "DPRK"):
+            table.add_column(col)
+        for ref in ordered[:limit]:
+            table.add_row(ref.entity_id, ref.caption, ref.schema, "yes" if ref.dprk else "")
+        if len(refs) > limit:
+            table.caption = f"... and {len(refs) - limit:,} more (--limit, --json)"
+        console.print(table)
+    if diff.changed:
+        ordered = sorted(diff.changed, key=lambda c: (not c.dprk, c.entity_id))
+        table = Table(title=f"Changed ({len(diff.changed):,}; DPRK-related first)",
+                      title_justify="left")
+        for col in ("id", "name", "fields changed"):
+            table.add_column(col)
+        for change in ordered[:limit]:
+            table.add_row(change.entity_id, change.caption,
+                          ", ".join(f.field for f in change.fields))
+        if len(diff.changed) > limit:
+            table.caption = f"... and {len(diff.changed) - limit:,} more (--limit, --json)"
+        console.print(table)
+
+
+@lists_app.command("export")
+def lists_export(
+    fmt: str = typer.Option("ftm", "--format", "-f", help="ftm (FollowTheMoney JSON lines) or json."),
+    source: list[str] = typer.Option([], "--source", "-s", help="Only these lists."),
+    snapshot: Optional[int] = typer.Option(None, help="One snapshot id (default: all in service)."),
+    output: Optional[Path] = typer.Option(None, "--output", "-o", help="File (default stdout)."),
+) -> None:
+    """Export entities as FollowTheMoney or moneytrail JSON lines."""
+    from moneytrail import ftm
+
+    if fmt not in ("ftm", "json"):
+        raise typer.BadParameter(f"--format must be ftm or json, not {fmt!r}")
+    store = _store(Settings.from_env())
+    try:
+        snaps = [store.snapshot(snapshot)] if snapshot is not None else [
+            s for s in store.latest_snapshots() if not source or s.source in source]
+    except StoreError as exc:
+        err.print(f"[red]error:[/] {exc}")
+        raise typer.Exit(1) from exc
+    out = open(output, "w", encoding="utf-8") if output else sys.stdout
+    count = 0
+    try:
+        for snap in snaps:
+            for entity in store.entities(snap.id):  # type: ignore[arg-type]
+                records = ftm.entity_to_ftm(entity) if fmt == "ftm" else [entity.to_dict()]
+                for record in records:
+                    out.write(json.dumps(record, ensure_ascii=False, sort_keys=True) + "\n")
+                count += 1
+    finally:
+        if output:
+            out.close()
+    if output:
+        err.print(f"wrote {count:,} entities from {len(snaps)} snapshot(s) to {output}")
+
+
+@app.command()
+def demo(
+    data_dir: Optional[Path] = typer.Option(None, help="Default: $MONEYTRAIL_DATA_DIR/lists."),
+) -> None:
+    """Load the lists (embedded data where present, else the official sources) and summarise."""
+    settings = Settings.from_env()
+    store = _store(settings)
+    folder = data_dir or settings.data_dir / "lists"
+    if folder.is_dir():
+        console.print(f"Loading the lists in [bold]{folder}[/] into {settings.database_url}")
+        outcomes, _ = lists_cap.load_path(store, folder)
+    else:
+        console.print(f"{folder} not found: fetching the official lists")
+        outcomes = lists_cap.update_official(store, settings.home / "downloads",
+                                             progress=lambda m: err.print(f"[dim]fetching {m}"))
+    for o in outcomes:
+        if not o.ok:
+            err.print(f"[bold red]error:[/] {o.error}")
+    table = Table(title="Lists in service", title_justify="left")
+    for col in ("list", "published", "entities", "people", "orgs", "vessels", "aircraft",
+                "wallets", "DPRK-related", "snapshots"):
+        table.add_column(col, justify="right" if col not in ("list", "published") else "left")
+    for row in lists_cap.summary(store):
+        table.add_row(row["source"], row["published"] or "-", f"{row['total']:,}",
+                      f"{row['people']:,}", f"{row['organizations']:,}", f"{row['vessels']:,}",
+                      f"{row['aircraft']:,}", f"{row['wallets']:,}", f"{row['dprk']:,}",
+                      str(row["snapshots"]))
+    console.print(table)
+    pair = lists_cap.newest_pair(store, "ofac_sdn")
+    if pair is not None:
+        render_diff(store.diff(pair[0].id, pair[1].id), limit=15)  # type: ignore[arg-type]
+    if any(not o.ok for o in outcomes):
+        raise typer.Exit(1)
+
+
+if __name__ == "__main__":  # pragma: no cover
+    app()
