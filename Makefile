@@ -6,7 +6,7 @@ VENV   ?= .venv
 BIN    := $(VENV)/bin
 export MONEYTRAIL_DATA_DIR ?= $(abspath ../shared/data)
 
-.PHONY: demo test install bench clean
+.PHONY: demo test install bench clean postgres
 
 $(BIN)/python:
 	$(PYTHON) -c 'import sys; assert sys.version_info >= (3, 11), "moneytrail needs Python 3.11+"'
@@ -23,8 +23,22 @@ install: $(VENV)/.installed
 demo: install
 	MONEYTRAIL_HOME=$${MONEYTRAIL_HOME:-$(CURDIR)/.demo-home} $(BIN)/moneytrail demo
 
-test: install
+test: install postgres
 	$(BIN)/python -m pytest -q
+
+# The store's tests also run on a real PostgreSQL server, which the tests start on loopback.
+# Install it from the machine's packages where it is missing (best effort: without it those
+# tests are skipped with a loud message).
+postgres:
+	@if command -v initdb >/dev/null || ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1; then \
+		true; \
+	elif [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
+		echo "installing PostgreSQL for the store tests"; \
+		(apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq postgresql >/dev/null) \
+			|| echo "WARNING: could not install PostgreSQL; its tests will be skipped"; \
+	else \
+		echo "WARNING: no PostgreSQL server on this machine; its tests will be skipped"; \
+	fi
 
 bench: install
 	$(BIN)/python benchmarks/load.py

@@ -20,3 +20,34 @@ def data_dir() -> Path:
 @pytest.fixture(scope="session")
 def lists_dir(data_dir: Path) -> Path:
     return data_dir / "lists"
+
+
+@pytest.fixture(scope="session")
+def postgres_url() -> str:
+    """A real PostgreSQL server on loopback, for the whole session (skipped loudly if absent)."""
+    from tests.pg import PostgresServer, find_pg_bin
+
+    bin_dir = find_pg_bin()
+    if bin_dir is None:
+        pytest.skip("PostgreSQL NOT TESTED: no initdb on this machine (make test installs the "
+                    "postgresql package where it can)")
+    server = PostgresServer(bin_dir)
+    server.start()
+    yield server.url
+    server.stop()
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def database_url(request, tmp_path) -> str:
+    """Each store test runs on the embedded SQLite and on a real PostgreSQL server."""
+    if request.param == "sqlite":
+        return f"sqlite:///{tmp_path / 'store.db'}"
+    from sqlalchemy import create_engine
+
+    from moneytrail.store.schema import metadata
+
+    url = request.getfixturevalue("postgres_url")
+    engine = create_engine(url)
+    metadata.drop_all(engine)  # a clean database for every test
+    engine.dispose()
+    return url

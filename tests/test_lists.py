@@ -204,3 +204,49 @@ def test_ftm_delta_is_applied_to_the_snapshot_in_service(store, tmp_path):
     assert [(c.entity_id, [f.field for f in c.fields]) for c in diff.changed] == [
         ("ftm_demo:p3", ["birth_dates"])]
     assert store.entity("ftm_demo:p1", second.snapshot.id).caption == "Kim Su Gil"
+
+
+# -- every real list, through the CLI --------------------------------------------------------
+
+def test_loading_every_real_list(cli_env, lists_dir):
+    result = cli("lists", "update", "--from", str(lists_dir), "--json")
+    assert result.exit_code == 0, result.output
+    report = json.loads(result.output[result.output.index("{"):])
+    assert all(o["status"] == "loaded" for o in report["outcomes"])
+    counts = {(o["source"], o["snapshot"]["published"]): o["snapshot"]["counts"]
+              for o in report["outcomes"]}
+    assert counts[("ofac_sdn", "2021-07")] == {
+        "Person": 4620, "Organization": 3673, "Vessel": 406, "Aircraft": 277,
+        "total": 8976, "dprk": counts[("ofac_sdn", "2021-07")]["dprk"]}
+    assert counts[("ofac_sdn", "2024-05-03")]["total"] == 14965
+    assert counts[("un_sc", "2026-02-27")]["Person"] == 730
+    assert counts[("un_sc", "2026-02-27")]["Organization"] == 273
+    assert counts[("uk_ofsi", "2018-04-13")]["total"] == 2106
+    assert counts[("ofac_cons", "2025-12")]["total"] == 442
+    # DPRK-related: program or content; at least every DPRK-program entry (484 in 2024).
+    assert counts[("ofac_sdn", "2024-05-03")]["dprk"] >= 484 + 44
+    # the history table and OFAC's format spec are not lists, and are said to be skipped
+    skipped = {p.rsplit("/", 1)[-1] for p in report["unrecognised"]}
+    assert {"first_last_seen_2021-08_to_2024-05.csv", "cons_dat_spec.txt"} <= skipped
+
+
+def test_export_ftm_reads_back_equal(cli_env, tmp_path, lists_dir):
+    from moneytrail import ftm
+
+    assert cli("lists", "update", "--from", str(lists_dir / "un_2026-02-27")).exit_code == 0
+    out = tmp_path / "un.ftm.json"
+    result = cli("lists", "export", "--format", "ftm", "--source", "un_sc", "-o", str(out))
+    assert result.exit_code == 0, result.output
+    records = [json.loads(line) for line in out.open()]
+    assert {r["schema"] for r in records} >= {"Person", "Organization", "Sanction"}
+    store = Store.open(f"sqlite:///{cli_env / 'moneytrail.db'}")
+    original = list(store.entities(store.latest("un_sc").id))
+    assert list(ftm.ftm_to_entities(records, source="un_sc")) == original
+
+
+def test_official_sources_name_real_formats():
+    from moneytrail.sources import format_by_name
+
+    for source, info in lists_cap.official_sources().items():
+        assert info["url"].startswith("https://"), source
+        assert format_by_name(info["format"]).name == info["format"]

@@ -226,7 +226,8 @@ def lists_export(
             for entity in store.entities(snap.id):  # type: ignore[arg-type]
                 records = ftm.entity_to_ftm(entity) if fmt == "ftm" else [entity.to_dict()]
                 for record in records:
-                    out.write(json.dumps(record, ensure_ascii=False, sort_keys=True) + "\n")
+                    # key order kept as written: FtM readers may take name order from it
+                    out.write(json.dumps(record, ensure_ascii=False) + "\n")
                 count += 1
     finally:
         if output:

@@ -23,8 +23,10 @@ def snap(published: str, sha: str = "x") -> Snapshot:
 
 
 @pytest.fixture
-def store(tmp_path) -> Store:
-    return Store.open(f"sqlite:///{tmp_path / 'store.db'}")
+def store(database_url) -> Store:
+    store = Store.open(database_url)
+    yield store
+    store.engine.dispose()
 
 
 def test_round_trip_keeps_every_field(store):
