@@ -13,6 +13,7 @@ from moneytrail.model import (
 )
 from moneytrail.sources import SourceError, detect, format_by_name
 from moneytrail.sources import uk_ofsi
+from moneytrail.sources.base import imo_check_digit_ok
 
 DPRK_REGIME = "North Korea (Democratic People's Republic of Korea)"
 
@@ -60,7 +61,7 @@ def test_real_list_ships_and_imo_numbers(ofsi):
     assert len(vessels) == 25
     assert all(len([i for i in e.identifiers if i.kind is IdKind.IMO]) == 1
                for e in vessels.values())
-    assert all(uk_ofsi.imo_check_digit_ok(i.value) for e in vessels.values()
+    assert all(imo_check_digit_ok(i.value) for e in vessels.values()
                for i in e.identifiers if i.kind is IdKind.IMO)
     assert {"PETREL 8", "WOORY STAR", "NADINE", "LYNN S", "YU JONG 2"} <= set(vessels)
     assert sum(1 for e in vessels.values() if e.dprk) == 23  # NADINE, LYNN S: Libya

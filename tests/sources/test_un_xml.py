@@ -12,6 +12,7 @@ from moneytrail.model import (
 )
 from moneytrail.sources import SourceError, detect, format_by_name
 from moneytrail.sources import un_xml
+from moneytrail.sources.base import imo_check_digit_ok
 
 
 @pytest.fixture(scope="module")
@@ -59,7 +60,7 @@ def test_real_list_has_no_vessels_but_company_imo_numbers(un_entities):
     # "International Maritime Organization (IMO) Number: 1790183": passes the ship check digit,
     # but its sentence names no vessel, so it is OMM's own company number
     assert with_imo["KPe.020"][0].value == "1790183"
-    assert un_xml.imo_check_digit_ok("1790183") and not un_xml.imo_check_digit_ok("5342883")
+    assert imo_check_digit_ok("1790183") and not imo_check_digit_ok("5342883")
 
 
 def test_real_dprk_person_every_field(by_ref):

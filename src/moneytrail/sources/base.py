@@ -140,3 +140,18 @@ def classify_dprk(entity: Entity) -> Entity:
     if programs == entity.programs and dprk == entity.dprk:
         return entity
     return replace(entity, programs=programs, dprk=dprk)
+
+
+_SEVEN_DIGITS = re.compile(r"\d{7}")
+
+
+def imo_check_digit_ok(number: str) -> bool:
+    """Whether a 7-digit number passes the IMO *ship* number check digit (weights 7..2).
+
+    IMO company numbers (registered owners, managers) do not follow this rule, which is how a
+    company number in free text is told from a ship's.
+    """
+    if not _SEVEN_DIGITS.fullmatch(number):
+        return False
+    digits = [int(c) for c in number]
+    return sum(d * w for d, w in zip(digits[:6], range(7, 1, -1), strict=True)) % 10 == digits[6]

@@ -68,6 +68,7 @@ from moneytrail.model import (
     Schema,
     dedupe,
 )
+from moneytrail.sources.base import imo_check_digit_ok
 
 __all__ = [
     "MERGED_FIELDS",
@@ -287,14 +288,6 @@ def _place_country(place: str) -> str | None:
 # Identifier kinds
 
 
-def _is_imo(value: str) -> bool:
-    """Seven digits whose last is the IMO check digit (weights 7..2 over the first six)."""
-    if len(value) != 7 or not value.isdigit():
-        return False
-    return sum(int(d) * w for d, w in zip(value[:6], range(7, 1, -1), strict=True)) % 10 == int(
-        value[6])
-
-
 def _lei_shaped(value: str) -> bool:
     return bool(re.fullmatch(r"[A-Z0-9]{18}[0-9]{2}", value))
 
@@ -453,7 +446,7 @@ def _identifier(kind: IdKind | None = None) -> Handler:
             return
         key = " ".join(label.lower().split()).rstrip(":")
         if number.upper().startswith("IMO ") or (
-                key == "vessel registration identification" and _is_imo(number)):
+                key == "vessel registration identification" and imo_check_digit_ok(number)):
             found = IdKind.IMO
         if found in (IdKind.IMO, IdKind.MMSI):
             digits = re.sub(r"\D", "", number)

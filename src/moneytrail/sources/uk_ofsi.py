@@ -68,7 +68,7 @@ from moneytrail.countries import country_code
 from moneytrail.model import (
     Address, Entity, IdKind, Identifier, Name, NameKind, Program, Schema, dedupe,
 )
-from moneytrail.sources.base import Format, SourceError, classify_dprk
+from moneytrail.sources.base import Format, SourceError, classify_dprk, imo_check_digit_ok
 
 SOURCE = "uk_ofsi"
 AUTHORITY = "HM Treasury (OFSI)"
@@ -271,14 +271,6 @@ _VESSEL_WORD = re.compile(r"\b(vessel|ship|tanker|M/?V)\b", re.I)
 _COMPANY_WORD = re.compile(
     r"\b(co|company|corp|corporation|ltd|limited|llc|inc|jv|shipping|shpg|trading|group|"
     r"management|marine|enterprise|bank|agency|department|organi[sz]ation)\b\.?", re.I)
-
-
-def imo_check_digit_ok(number: str) -> bool:
-    """Whether a 7-digit number passes the IMO ship-number check digit."""
-    if not re.fullmatch(r"\d{7}", number):
-        return False
-    digits = [int(c) for c in number]
-    return sum(d * w for d, w in zip(digits[:6], range(7, 1, -1), strict=True)) % 10 == digits[6]
 
 
 def looks_like_company(names: Iterable[str]) -> bool:

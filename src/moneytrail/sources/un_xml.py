@@ -66,7 +66,13 @@ from moneytrail.countries import country_code
 from moneytrail.model import (
     Address, Entity, IdKind, Identifier, Name, NameKind, Program, Schema, dedupe,
 )
-from moneytrail.sources.base import Format, SourceError, classify_dprk, is_dprk_program
+from moneytrail.sources.base import (
+    Format,
+    SourceError,
+    classify_dprk,
+    imo_check_digit_ok,
+    is_dprk_program,
+)
 
 SOURCE = "un_sc"
 AUTHORITY = "UN Security Council"
@@ -95,18 +101,6 @@ def _clean(text: str | None) -> str | None:
         return None
     text = _WS.sub(" ", text).strip()
     return text or None
-
-
-def imo_check_digit_ok(number: str) -> bool:
-    """Whether a 7-digit number passes the IMO *ship* number check digit.
-
-    IMO company numbers (registered owners, managers) do not follow this rule, which is how a
-    company number in free text is told from a ship's.
-    """
-    if not re.fullmatch(r"\d{7}", number):
-        return False
-    digits = [int(c) for c in number]
-    return sum(d * w for d, w in zip(digits[:6], range(7, 1, -1), strict=True)) % 10 == digits[6]
 
 
 class _Ctx:
