@@ -250,3 +250,23 @@ def test_official_sources_name_real_formats():
     for source, info in lists_cap.official_sources().items():
         assert info["url"].startswith("https://"), source
         assert format_by_name(info["format"]).name == info["format"]
+
+
+def test_cli_refuses_an_empty_list_where_a_full_one_was_unless_forced(cli_env, tmp_path, un_xml):
+    good = tmp_path / "good" / "un.xml"
+    good.parent.mkdir()
+    good.write_bytes(un_xml)
+    assert cli("lists", "update", "--from", str(good)).exit_code == 0
+    empty = tmp_path / "empty" / "un.xml"
+    empty.parent.mkdir()
+    empty.write_bytes(b'<?xml version="1.0" encoding="UTF-8"?>\n<CONSOLIDATED_LIST '
+                      b'dateGenerated="2026-03-01T00:00:00.000Z"><INDIVIDUALS/><ENTITIES/>'
+                      b'</CONSOLIDATED_LIST>\n')
+    store = Store.open(f"sqlite:///{cli_env / 'moneytrail.db'}")
+    before = store_state(store)
+    refused = cli("lists", "update", "--from", str(empty))
+    assert refused.exit_code == 1 and "refusing" in refused.output
+    assert store_state(store) == before
+    forced = cli("lists", "update", "--from", str(empty), "--force", "--json")
+    assert forced.exit_code == 0
+    assert store.latest("un_sc").counts == {} and store.latest("un_sc").published == "2026-03-01"

@@ -8,6 +8,7 @@ from pathlib import Path
 from typing import Any, Optional
 
 import typer
+from rich import box
 from rich.console import Console
 from rich.table import Table
 
@@ -254,15 +255,23 @@ def demo(
     for o in outcomes:
         if not o.ok:
             err.print(f"[bold red]error:[/] {o.error}")
-    table = Table(title="Lists in service", title_justify="left")
-    for col in ("list", "published", "entities", "people", "orgs", "vessels", "aircraft",
-                "wallets", "DPRK-related", "snapshots"):
-        table.add_column(col, justify="right" if col not in ("list", "published") else "left")
-    for row in lists_cap.summary(store):
-        table.add_row(row["source"], row["published"] or "-", f"{row['total']:,}",
-                      f"{row['people']:,}", f"{row['organizations']:,}", f"{row['vessels']:,}",
-                      f"{row['aircraft']:,}", f"{row['wallets']:,}", f"{row['dprk']:,}",
-                      str(row["snapshots"]))
+    rows = lists_cap.summary(store)
+    # Fits an 80-column terminal: a wallets column only where a list has wallets.
+    columns = [("list", "source"), ("published", "published"), ("total", "total"),
+               ("people", "people"), ("orgs", "organizations"), ("vessels", "vessels"),
+               ("aircraft", "aircraft")]
+    if any(row["wallets"] for row in rows):
+        columns.append(("wallets", "wallets"))
+    columns += [("DPRK", "dprk"), ("snaps", "snapshots")]
+    table = Table(title="Lists in service (DPRK = DPRK-related by program or content)",
+                  title_justify="left", box=box.SIMPLE_HEAD, pad_edge=False,
+                  show_edge=False, collapse_padding=True)
+    for header, _ in columns:
+        table.add_column(header, no_wrap=True,
+                         justify="left" if header in ("list", "published") else "right")
+    for row in rows:
+        table.add_row(*[f"{row[key]:,}" if isinstance(row[key], int) else (row[key] or "-")
+                        for _, key in columns])
     console.print(table)
     pair = lists_cap.newest_pair(store, "ofac_sdn")
     if pair is not None:

@@ -391,7 +391,7 @@ def parse_xml(path: Path) -> Iterator[Entity]:
         raise SourceError(path, "empty file")
     context = etree.iterparse(str(path), events=("start", "end"), resolve_entities=False,
                               no_network=True, remove_comments=True)
-    depth = count = 0
+    depth = 0
     try:
         for event, el in context:
             if event == "start":
@@ -407,7 +407,6 @@ def parse_xml(path: Path) -> Iterator[Entity]:
             tag = _local(el.tag)
             if tag == "Designation":
                 yield _designation(path, el)
-                count += 1
             elif tag == "DateGenerated":
                 try:
                     uk_date(el.text)
@@ -422,8 +421,8 @@ def parse_xml(path: Path) -> Iterator[Entity]:
     except etree.XMLSyntaxError as exc:
         raise SourceError(path, f"not well-formed XML (truncated or wrong encoding?): {exc.msg}",
                           line=exc.lineno or None) from exc
-    if count == 0:
-        raise SourceError(path, "no Designation in the list", element="Designations")
+    # A well-formed list with no entries yields nothing: whether an empty list may replace a
+    # full one is the store's decision (refused unless forced), not the parser's.
 
 
 _ROOT_RE = re.compile(rb"<(?:[A-Za-z_][\w.-]*:)?Designations[\s>/]")

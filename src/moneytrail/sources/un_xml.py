@@ -436,7 +436,6 @@ def parse(path: Path) -> Iterator[Entity]:
         raise SourceError(path, "empty file")
     context = etree.iterparse(str(path), events=("start", "end"), resolve_entities=False,
                               no_network=True, huge_tree=False, remove_comments=True)
-    count = 0
     depth = 0
     try:
         for event, el in context:
@@ -451,10 +450,8 @@ def parse(path: Path) -> Iterator[Entity]:
             depth -= 1
             if depth == 2 and el.tag == "INDIVIDUAL":
                 yield _individual(path, el)
-                count += 1
             elif depth == 2 and el.tag == "ENTITY":
                 yield _entity(path, el)
-                count += 1
             else:
                 continue
             el.clear(keep_tail=False)
@@ -466,8 +463,8 @@ def parse(path: Path) -> Iterator[Entity]:
         line = exc.lineno if exc.lineno else None
         raise SourceError(path, f"not well-formed XML (truncated or wrong encoding?): {exc.msg}",
                           line=line) from exc
-    if count == 0:
-        raise SourceError(path, "no INDIVIDUAL or ENTITY in the list", element="CONSOLIDATED_LIST")
+    # A well-formed list with no entries yields nothing: whether an empty list may replace a
+    # full one is the store's decision (refused unless forced), not the parser's.
 
 
 def sniff(path: Path, head: bytes) -> str | None:
