@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import json
+import re
 import sys
 from pathlib import Path
-from typing import Any, Optional
+from typing import TYPE_CHECKING, Any, Optional
 
 import typer
 from rich import box
@@ -15,6 +16,9 @@ from rich.table import Table
 from moneytrail import lists as lists_cap
 from moneytrail.settings import Settings
 from moneytrail.store import SnapshotDiff, Store, StoreError
+
+if TYPE_CHECKING:
+    from moneytrail.screening import Screener
 
 app = typer.Typer(help="moneytrail: sanctions lists, screening and investigation.",
                   no_args_is_help=True, add_completion=False)
@@ -235,6 +239,104 @@ def lists_export(
             out.close()
     if output:
         err.print(f"wrote {count:,} entities from {len(snaps)} snapshot(s) to {output}")
+
+
+def _screener(settings: Settings) -> "Screener":
+    from moneytrail.screening import Screener
+
+    store = _store(settings)
+    if not store.latest_snapshots():
+        err.print("[red]error:[/] no lists loaded; run [bold]moneytrail lists update[/] first")
+        raise typer.Exit(1)
+    return Screener.from_store(store)
+
+
+def _schema_option(value: Optional[str]) -> Optional[str]:
+    from moneytrail.model import Schema
+
+    if value is None:
+        return None
+    names = {s.value.lower(): s.value for s in Schema if s is not Schema.OTHER}
+    names.update({"company": "Organization", "org": "Organization", "ship": "Vessel"})
+    if value.lower() not in names:
+        raise typer.BadParameter(f"--type must be one of {', '.join(sorted(names))}")
+    return names[value.lower()]
+
+
+def render_matches(query: str, matches: list, *, explain_top: bool = True) -> None:
+    """Print matches as a table, and the explanation of the best one."""
+    table = Table(title=f"Screening {query!r}", title_justify="left")
+    for col in ("score", "match", "list", "id", "name", "matched name", "programs"):
+        table.add_column(col)
+    for m in matches:
+        table.add_row(f"{m.score:.3f}", "[bold red]MATCH" if m.match else "", m.entity.source,
+                      m.list_ref, m.entity.caption, m.matched_name or "",
+                      ", ".join(p.code for p in m.entity.programs))
+    console.print(table if matches else f"No candidates for {query!r}.")
+    if matches and explain_top:
+        top = matches[0].explanation
+        console.print(f"[bold]why[/] {matches[0].entity.caption!r} (method {top['method']}, "
+                      f"threshold {top['threshold']}):")
+        for feature in top["features"]:
+            console.print(f"  {feature['feature']:<11} {feature['weight']:+.3f}  "
+                          f"{feature['detail']}")
+
+
+@app.command()
+def screen(
+    name: str = typer.Argument(..., help="The name to screen, in any script."),
+    dob: Optional[str] = typer.Option(None, help="Birth date: YYYY, YYYY-MM or YYYY-MM-DD."),
+    country: list[str] = typer.Option([], help="Country (name or ISO code); repeatable."),
+    schema: Optional[str] = typer.Option(None, "--type", help="person, organization, vessel..."),
+    limit: int = typer.Option(5, help="How many results."),
+    threshold: Optional[float] = typer.Option(None, help="Score from which a result matches."),
+    as_json: bool = typer.Option(False, "--json", help="Print results as JSON."),
+) -> None:
+    """Screen one name against every list in service, with explanations."""
+    from moneytrail.countries import country_code
+    from moneytrail.screening import Query
+
+    codes = []
+    for c in country:
+        code = country_code(c)
+        if code is None:
+            raise typer.BadParameter(f"unknown country {c!r}")
+        codes.append(code)
+    if dob is not None and not re.fullmatch(r"\d{4}(-\d{2}(-\d{2})?)?", dob):
+        raise typer.BadParameter(f"--dob must be YYYY, YYYY-MM or YYYY-MM-DD, not {dob!r}")
+    screener = _screener(Settings.from_env())
+    query = Query.of(name, schema=_schema_option(schema), birth_dates=(dob,) if dob else (),
+                     countries=tuple(codes))
+    matches = screener.match(query, limit=limit, threshold=threshold)
+    if as_json:
+        _print_json({"query": name, "results": [m.to_dict() for m in matches]})
+    else:
+        render_matches(name, matches)
+
+
+@app.command()
+def compare(
+    name_a: str = typer.Argument(..., help="First name."),
+    name_b: str = typer.Argument(..., help="Second name."),
+    schema: Optional[str] = typer.Option(None, "--type", help="person, organization, vessel..."),
+    as_json: bool = typer.Option(False, "--json", help="Print the result as JSON."),
+) -> None:
+    """Score two names against each other, with the explanation (no lists needed)."""
+    from moneytrail.match.index import Index
+    from moneytrail.screening import Query, Screener
+
+    schema_value = _schema_option(schema)
+    result = Screener(Index()).compare(Query.of(name_a, schema=schema_value),
+                                       Query.of(name_b, schema=schema_value))
+    if as_json:
+        _print_json({"a": name_a, "b": name_b, "score": round(result.score, 4),
+                     "match": result.match, "explanation": result.explanation})
+        return
+    verdict = "[bold red]same[/]" if result.match else "different"
+    console.print(f"{name_a!r} vs {name_b!r}: score {result.score:.3f} -> {verdict} "
+                  f"(threshold {result.explanation['threshold']})")
+    for feature in result.explanation["features"]:
+        console.print(f"  {feature['feature']:<11} {feature['weight']:+.3f}  {feature['detail']}")
 
 
 @app.command()

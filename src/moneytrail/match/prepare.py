@@ -1,0 +1,104 @@
+"""Names and entities in the comparable forms the index and the scorer use, computed once.
+
+A list entity is prepared when the index is built; a query when it arrives. Both go through the
+same functions, so what the index keys on and what the scorer compares can never drift apart.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import lru_cache
+
+from moneytrail.model import Entity, IdKind, NameKind, Schema
+from moneytrail.names import korean, orgs, text
+
+# Which identifier kinds decide a match on their own when equal, and how a value is normalised.
+DECISIVE_IDS = frozenset({IdKind.PASSPORT, IdKind.NATIONAL_ID, IdKind.IMO, IdKind.MMSI,
+                          IdKind.BIC, IdKind.LEI, IdKind.CRYPTO, IdKind.REGISTRATION,
+                          IdKind.TAX_ID, IdKind.AIRCRAFT_SERIAL})
+
+
+def id_key(kind: IdKind | str, value: str) -> str:
+    """The exact-match key of an identifier: kind family plus its value without separators.
+
+    Passports and national ids are compared without type prefixes and punctuation; BICs on
+    their first 8 characters (the branch code is optional); crypto addresses case-folded only
+    for hex (Ethereum-style) addresses, whose case is a checksum, not part of the address.
+    """
+    kind = IdKind(kind)
+    raw = value.strip()
+    if kind is IdKind.CRYPTO:
+        return f"crypto:{raw.lower() if raw[:2].lower() == '0x' else raw}"
+    clean = "".join(c for c in raw.upper() if c.isalnum())
+    if kind is IdKind.IMO:
+        clean = clean.removeprefix("IMO")
+    if kind is IdKind.BIC:
+        clean = clean[:8]
+    family = "doc" if kind in (IdKind.PASSPORT, IdKind.NATIONAL_ID) else kind.value
+    return f"{family}:{clean}"
+
+
+@dataclass(frozen=True, slots=True)
+class PreparedName:
+    """One name of an entity or a query, in every comparable form."""
+
+    original: str
+    kind: str  # NameKind value, or "query"
+    norm: str  # normalised full name ("kim jong un")
+    tokens: tuple[str, ...]
+    korean: tuple[korean.KoreanName, ...]  # readings as a Korean personal name (persons only)
+    org: orgs.OrgName | None  # organisations
+    vessel: tuple[str, ...]  # vessels
+
+    @property
+    def weak(self) -> bool:
+        return self.kind == NameKind.WEAK_ALIAS.value
+
+
+@lru_cache(maxsize=200_000)
+def prepare_name(full: str, schema: Schema | None, kind: str = "query") -> PreparedName:
+    """Prepare one name for a schema (None: unknown, try person and organisation forms)."""
+    norm = text.normalize(full)
+    tokens = tuple(norm.split())
+    person = schema in (Schema.PERSON, None)
+    is_org = schema in (Schema.ORGANIZATION, None)
+    kor = tuple(korean.korean_names(full)) if person else ()
+    # orgs reads the name as written (parenthesised acronyms such as "(KOMID)"), in Latin letters
+    latin = full if text.detect_script(full) in ("Latn", "Zyyy") else text.to_latin(full)
+    org = orgs.org_name(latin) if is_org and norm else None
+    vessel = orgs.vessel_name(latin) if schema is Schema.VESSEL else ()
+    return PreparedName(full, kind, norm, tokens, kor, org, vessel)
+
+
+@dataclass(frozen=True, slots=True)
+class PreparedEntity:
+    """An entity with its names prepared and its comparable facts gathered."""
+
+    entity: Entity
+    names: tuple[PreparedName, ...]
+    birth_years: frozenset[int]
+    birth_dates: tuple[str, ...]
+    countries: frozenset[str]
+    id_keys: frozenset[str]
+
+
+def entity_countries(entity: Entity) -> frozenset[str]:
+    """Every country an entity is tied to: nationality, citizenship, links, addresses."""
+    found = set(entity.nationalities) | set(entity.citizenships) | set(entity.countries)
+    found.update(a.country for a in entity.addresses if a.country)
+    return frozenset(found)
+
+
+def years(dates: tuple[str, ...]) -> frozenset[int]:
+    return frozenset(int(d[:4]) for d in dates if d[:4].isdigit())
+
+
+def prepare_entity(entity: Entity) -> PreparedEntity:
+    """Prepare a list entity (names of every kind but the original script's are transliterated
+    by the normaliser; Korean readings come from the name as written, in any script)."""
+    names = tuple(prepare_name(n.full, entity.schema, n.kind.value) for n in entity.names
+                  if n.full.strip())
+    ids = frozenset(id_key(i.kind, i.value) for i in entity.identifiers
+                    if i.kind in DECISIVE_IDS and i.value.strip())
+    return PreparedEntity(entity, names, years(entity.birth_dates), entity.birth_dates,
+                          entity_countries(entity), ids)

@@ -1,0 +1,247 @@
+"""The scorer: features of a (query, entity) pair combined into one score in [0, 1], explained.
+
+Features, each reported with its value and weight in the explanation:
+
+- ``name``: the best similarity over every (query name, list name) pair that shares a blocking
+  key (see :mod:`moneytrail.match.index`). How two names are compared depends on what they are:
+  * Korean personal names (both sides read as Korean): equal surname and equal given-name
+    syllable classes in the same order score 1.0; anything else stays below the threshold, since
+    a different given syllable is a different person (``Kim Jong Un`` / ``Kim Yong Un``).
+  * organisations: distinctive tokens (legal forms and generic words removed, romanized Korean
+    glossed), compact forms (``Namchongang`` = ``Nam Chon Gang``) and acronyms;
+  * vessels: tokens, where numbers must agree exactly;
+  * other names: tokens aligned one to one by Jaro-Winkler similarity and phonetic code,
+    weighted by rarity, with the shorter name's coverage counting most.
+  A weak alias (OFAC's low-quality a.k.a.) counts a little less than a strong name.
+- ``identifier``: an equal passport, national id, IMO, MMSI, BIC, LEI, registration number or
+  crypto address decides the match on its own (score 1.0).
+- ``birth_date``: exact date +0.05, same year +0.03, one year apart 0, further apart -0.25
+  (namesakes are told apart by birth dates).
+- ``country``: a shared country +0.03, none shared -0.05 (when both sides have some).
+- ``gender``: different genders -0.2.
+- ``schema``: a person never matches an organisation, vessel or aircraft, nor the reverse.
+
+The default threshold is :data:`THRESHOLD`; :data:`EXPLANATION_VERSION` versions the format.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from rapidfuzz.distance import JaroWinkler
+from rapidfuzz.fuzz import ratio
+
+from moneytrail.match.index import Index, shares_key
+from moneytrail.match.prepare import PreparedEntity, PreparedName
+from moneytrail.model import Schema
+from moneytrail.names import text
+
+THRESHOLD = 0.80
+EXPLANATION_VERSION = 1
+WEAK_ALIAS_FACTOR = 0.95
+_TOKEN_FLOOR = 0.80  # token pairs less similar than this count as not matched
+
+_COMPATIBLE = {
+    Schema.PERSON: {Schema.PERSON},
+    Schema.ORGANIZATION: {Schema.ORGANIZATION},
+    Schema.VESSEL: {Schema.VESSEL},
+    Schema.AIRCRAFT: {Schema.AIRCRAFT},
+    Schema.WALLET: {Schema.WALLET},
+}
+
+
+def schema_compatible(query: Schema | None, entity: Schema) -> bool:
+    """A query without a schema is compatible with anything."""
+    return query is None or entity in _COMPATIBLE.get(query, {entity})
+
+
+@dataclass(frozen=True, slots=True)
+class NameResult:
+    score: float
+    method: str
+    query: PreparedName
+    matched: PreparedName
+    detail: str
+
+
+def korean_similarity(a: PreparedName, b: PreparedName) -> tuple[float, str]:
+    """Compare two names that both read as Korean personal names (see the module doc)."""
+    best, detail = 0.0, ""
+    for x in a.korean:
+        for y in b.korean:
+            if x.surname == y.surname and x.given == y.given:
+                return 1.0, f"same Korean name: {x.reading} = {y.reading}"
+            if x.given == y.given:
+                score, why = 0.60, f"same given name, different surname: {x.reading} / {y.reading}"
+            elif x.surname == y.surname and len(x.given) == len(y.given):
+                same = sum(p == q for p, q in zip(x.given, y.given))
+                score = 0.50 + 0.25 * same / max(1, len(x.given))
+                why = (f"same surname, given-name syllables differ ({same} of {len(x.given)} "
+                       f"agree in order): {x.reading} / {y.reading}")
+            elif x.surname == y.surname:
+                score, why = 0.45, f"same surname only: {x.reading} / {y.reading}"
+            else:
+                score, why = 0.0, ""
+            if score > best:
+                best, detail = score, why
+    return best, detail or "different Korean names"
+
+
+def _token_sim(a: str, b: str) -> float:
+    if a == b:
+        return 1.0
+    if a.isdigit() or b.isdigit():
+        return 0.0  # numbers (vessel numbers, years) agree exactly or not at all
+    if min(len(a), len(b)) <= 4:
+        # Jaro-Winkler is generous on short tokens (hoe/choe 0.92); count edits instead
+        sim = ratio(a, b) / 100.0
+    else:
+        sim = JaroWinkler.normalized_similarity(a, b)
+    if sim < 0.9 and text.phonetic_key(a) and text.phonetic_key(a) == text.phonetic_key(b):
+        sim = max(sim, 0.9)
+    # Below 0.95 a pair is more likely two different words than a typo: fall off twice as fast
+    # (lazarus/lazurnaya 0.87 -> 0.71, one typo in eight letters 0.96 stays).
+    return sim if sim >= 0.95 else sim - 2 * (0.95 - sim)
+
+
+def aligned_tokens(a: tuple[str, ...], b: tuple[str, ...], index: Index) -> float:
+    """Align tokens one to one (greedy by similarity), weight by rarity, combine both sides.
+
+    The shorter name's weighted coverage counts 60%, the longer's 40%, so a missing middle name
+    costs little while an unmatched given name costs a lot; a one-word name against a longer one
+    is discounted (one shared word is weak evidence).
+    """
+    if not a or not b:
+        return 0.0
+    pairs = sorted(((_token_sim(x, y), i, j) for i, x in enumerate(a) for j, y in enumerate(b)),
+                   reverse=True)
+    used_a: dict[int, float] = {}
+    used_b: dict[int, float] = {}
+    for sim, i, j in pairs:
+        if sim < _TOKEN_FLOOR:
+            break
+        if i not in used_a and j not in used_b:
+            used_a[i] = used_b[j] = sim
+    cover_a = _coverage(a, used_a, index)
+    cover_b = _coverage(b, used_b, index)
+    short, long_ = (cover_a, cover_b) if len(a) <= len(b) else (cover_b, cover_a)
+    score = 0.6 * short + 0.4 * long_
+    return score * 0.9 if min(len(a), len(b)) == 1 < max(len(a), len(b)) else score
+
+
+def _coverage(tokens: tuple[str, ...], matched: dict[int, float], index: Index) -> float:
+    weights = [index.idf(t) for t in tokens]
+    total = sum(weights)
+    return sum(w * matched.get(i, 0.0) for i, w in enumerate(weights)) / total if total else 0.0
+
+
+def name_similarity(q: PreparedName, c: PreparedName, schema: Schema,
+                    index: Index) -> NameResult:
+    """The similarity of one query name and one list name of an entity of ``schema``."""
+    if not shares_key(q, c):
+        return NameResult(0.0, "none", q, c, "no shared name key")
+    if schema is Schema.PERSON and q.korean and c.korean:
+        score, detail = korean_similarity(q, c)
+        return NameResult(score, "korean", q, c, detail)
+    if schema is Schema.ORGANIZATION and q.org is not None and c.org is not None:
+        return _org_similarity(q, c, index)
+    if schema is Schema.VESSEL and q.vessel and c.vessel:
+        score = aligned_tokens(q.vessel, c.vessel, index)
+        return NameResult(score, "vessel", q, c, "vessel name tokens, numbers exact")
+    score = aligned_tokens(q.tokens, c.tokens, index)
+    compact = ratio("".join(q.tokens), "".join(c.tokens)) / 100.0
+    if compact > score and compact >= 0.9:
+        return NameResult(compact, "compact", q, c, "names equal with spaces removed")
+    return NameResult(score, "tokens", q, c, "aligned tokens, rarity-weighted")
+
+
+def _org_similarity(q: PreparedName, c: PreparedName, index: Index) -> NameResult:
+    qo, co = q.org, c.org
+    assert qo is not None and co is not None
+    if qo.compact and qo.compact == co.compact:
+        return NameResult(1.0, "organization", q, c, "same distinctive words")
+    if len(q.tokens) == 1 and q.tokens[0] in co.acronyms:
+        return NameResult(0.90, "organization", q, c, f"acronym of {c.original}")
+    if len(c.tokens) == 1 and c.tokens[0] in qo.acronyms:
+        return NameResult(0.90, "organization", q, c, f"{c.original} is an acronym")
+    distinct = aligned_tokens(qo.distinctive or qo.tokens, co.distinctive or co.tokens, index)
+    compact = ratio(qo.compact, co.compact) / 100.0 if qo.compact and co.compact else 0.0
+    score = max(distinct, compact if compact >= 0.9 else 0.0)
+    return NameResult(score, "organization", q, c,
+                      "distinctive words (legal forms and generic words aside)")
+
+
+@dataclass(frozen=True, slots=True)
+class Feature:
+    feature: str
+    value: float  # what the feature measured
+    weight: float  # its contribution to the score
+    detail: str
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"feature": self.feature, "value": round(self.value, 4),
+                "weight": round(self.weight, 4), "detail": self.detail}
+
+
+@dataclass(frozen=True, slots=True)
+class Scored:
+    """A scored pair: the score, the best name pair, every feature."""
+
+    score: float
+    name: NameResult | None
+    features: tuple[Feature, ...]
+
+
+def birth_feature(query_dates: tuple[str, ...], entity: PreparedEntity) -> Feature | None:
+    if not query_dates or not entity.birth_dates:
+        return None
+    if set(query_dates) & set(entity.birth_dates) and any(len(d) == 10 for d in query_dates):
+        return Feature("birth_date", 1.0, 0.05, "same date of birth")
+    q_years = {int(d[:4]) for d in query_dates if d[:4].isdigit()}
+    if q_years & entity.birth_years:
+        return Feature("birth_date", 0.9, 0.03, "same year of birth")
+    if any(abs(y - z) <= 1 for y in q_years for z in entity.birth_years):
+        return Feature("birth_date", 0.5, 0.0, "years of birth one apart (lists differ by one)")
+    return Feature("birth_date", 0.0, -0.25,
+                   f"different years of birth: {sorted(q_years)} / {sorted(entity.birth_years)}")
+
+
+def score_pair(query_names: tuple[PreparedName, ...], query_schema: Schema | None,
+               query_dates: tuple[str, ...], query_countries: frozenset[str],
+               query_gender: str | None, query_ids: frozenset[str],
+               entity: PreparedEntity, index: Index) -> Scored | None:
+    """Score a query against one entity; None when the schemas cannot match."""
+    schema = entity.entity.schema
+    if not schema_compatible(query_schema, schema):
+        return None
+    shared_ids = query_ids & entity.id_keys
+    if shared_ids:
+        key = sorted(shared_ids)[0]
+        return Scored(1.0, None, (Feature("identifier", 1.0, 1.0, f"same identifier {key}"),))
+    best: NameResult | None = None
+    for q in query_names:
+        for c in entity.names:
+            result = name_similarity(q, c, schema, index)
+            score = result.score * (WEAK_ALIAS_FACTOR if c.weak else 1.0)
+            if best is None or score > best.score:
+                best = NameResult(score, result.method, q, c, result.detail)
+    if best is None or best.score <= 0.0:
+        return Scored(0.0, best, ())
+    features = [Feature("name", best.score, best.score,
+                        f"{best.method}: {best.detail}" + (" (weak alias)" if best.matched.weak
+                                                          else ""))]
+    birth = birth_feature(query_dates, entity)
+    if birth is not None:
+        features.append(birth)
+    if query_countries and entity.countries:
+        if query_countries & entity.countries:
+            features.append(Feature("country", 1.0, 0.03,
+                                    f"shared country {sorted(query_countries & entity.countries)}"))
+        else:
+            features.append(Feature("country", 0.0, -0.05, "no shared country"))
+    gender = entity.entity.gender
+    if query_gender and gender and query_gender != gender:
+        features.append(Feature("gender", 0.0, -0.2, f"gender {query_gender} / {gender}"))
+    total = sum(f.weight for f in features)
+    return Scored(min(1.0, max(0.0, total)), best, tuple(features))

@@ -1,0 +1,188 @@
+"""The one facade every face uses: :class:`Screener` (``from_store``, ``match``, ``match_many``,
+``compare``).
+
+A Screener holds an index built once from the snapshots in service; it is read-only after that,
+so one instance serves any number of threads, and each call is independent of the others.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any, Iterable
+
+from moneytrail.match.index import Index
+from moneytrail.match.prepare import id_key, prepare_entity, prepare_name
+from moneytrail.match.score import EXPLANATION_VERSION, THRESHOLD, Scored, score_pair
+from moneytrail.model import Entity, IdKind, Name, Schema
+from moneytrail.store import Store
+
+
+@dataclass(frozen=True)
+class Query:
+    """What to screen: one or more names, and what else is known.
+
+    ``schema`` None means unknown (matches any). Dates are ISO strings of any precision;
+    countries lower-case ISO alpha-2; identifiers ``(kind, value)`` pairs, kind an
+    :class:`~moneytrail.model.IdKind` value (``passport``, ``imo``, ``crypto`` ...).
+    """
+
+    names: tuple[str, ...]
+    schema: Schema | None = None
+    birth_dates: tuple[str, ...] = ()
+    countries: tuple[str, ...] = ()
+    gender: str | None = None
+    identifiers: tuple[tuple[str, str], ...] = ()
+
+    @classmethod
+    def of(cls, name: str | Iterable[str], **kw: Any) -> "Query":
+        names = (name,) if isinstance(name, str) else tuple(name)
+        schema = kw.pop("schema", None)
+        if isinstance(schema, str):
+            schema = Schema(schema)
+        return cls(names=names, schema=schema, **{k: tuple(v) if isinstance(v, list) else v
+                                                  for k, v in kw.items()})
+
+    @classmethod
+    def from_entity(cls, entity: Entity) -> "Query":
+        """A query that describes a list entity (for ``compare`` and cross-list linking)."""
+        return cls(names=tuple(n.full for n in entity.names), schema=entity.schema,
+                   birth_dates=entity.birth_dates,
+                   countries=tuple(sorted(prepare_entity(entity).countries)),
+                   gender=entity.gender,
+                   identifiers=tuple((i.kind.value, i.value) for i in entity.identifiers))
+
+
+@dataclass(frozen=True)
+class Match:
+    """One list entity that a query resembles, with the score and its explanation."""
+
+    entity: Entity
+    score: float
+    match: bool
+    matched_name: str | None
+    query_name: str | None
+    explanation: dict[str, Any] = field(repr=False)
+
+    @property
+    def list_ref(self) -> str:
+        """The list's own id: OFAC ent_num, UN reference number (``KPi.001``), UK Group ID."""
+        if self.entity.source == "un_sc":
+            for program in self.entity.programs:
+                if program.id:
+                    return program.id
+        return self.entity.source_id
+
+    def to_dict(self) -> dict[str, Any]:
+        e = self.entity
+        return {
+            "source": e.source, "source_id": self.list_ref, "entity_id": e.id,
+            "name": e.caption, "matched_name": self.matched_name, "schema": e.schema.value,
+            "score": round(self.score, 4), "match": self.match, "dprk": e.dprk,
+            "programs": [p.code for p in e.programs], "explanation": self.explanation,
+        }
+
+
+class Screener:
+    """Screen names against every list in service (see the module doc)."""
+
+    def __init__(self, index: Index, threshold: float = THRESHOLD) -> None:
+        self.index = index
+        self.threshold = threshold
+
+    @classmethod
+    def from_entities(cls, entities: Iterable[Entity], *, snapshot_ids: tuple[int, ...] = (),
+                      threshold: float = THRESHOLD) -> "Screener":
+        return cls(Index.build(entities, snapshot_ids), threshold)
+
+    @classmethod
+    def from_store(cls, store: Store | None = None, *, sources: Iterable[str] | None = None,
+                   threshold: float = THRESHOLD) -> "Screener":
+        """Build the index from the newest snapshot of every list (or of ``sources``)."""
+        if store is None:
+            from moneytrail.settings import Settings
+            store = Store.open(Settings.from_env().database_url)
+        wanted = set(sources) if sources else None
+        snaps = [s for s in store.latest_snapshots() if wanted is None or s.source in wanted]
+
+        def entities() -> Iterable[Entity]:
+            for snap in snaps:
+                yield from store.entities(snap.id)  # type: ignore[arg-type]
+
+        return cls.from_entities(entities(), snapshot_ids=tuple(s.id for s in snaps  # type: ignore[misc]
+                                                                 if s.id is not None),
+                                 threshold=threshold)
+
+    # -- screening -----------------------------------------------------------------------
+
+    def match(self, query: Query | str, *, limit: int = 10,
+              threshold: float | None = None) -> list[Match]:
+        """The best ``limit`` entities for a query, best first, each explained.
+
+        Every returned entity scored above zero; ``Match.match`` says whether it reached the
+        threshold (the screener's default unless given).
+        """
+        query = Query.of(query) if isinstance(query, str) else query
+        threshold = self.threshold if threshold is None else threshold
+        names = tuple(prepare_name(n, query.schema) for n in query.names if n.strip())
+        ids = frozenset(id_key(IdKind(k), v) for k, v in query.identifiers if v.strip())
+        countries = frozenset(query.countries)
+        results: list[tuple[float, int, Scored]] = []
+        for position in self.index.candidates(names, ids):
+            entity = self.index.entities[position]
+            scored = score_pair(names, query.schema, query.birth_dates, countries, query.gender,
+                                ids, entity, self.index)
+            if scored is not None and scored.score > 0.0:
+                results.append((scored.score, position, scored))
+        results.sort(key=lambda r: (-r[0], r[1]))
+        return [self._result(self.index.entities[p].entity, s, threshold)
+                for _, p, s in results[:limit]]
+
+    def match_many(self, queries: Iterable[Query | str], *, limit: int = 10,
+                   threshold: float | None = None) -> list[list[Match]]:
+        """:meth:`match` for each query, in order."""
+        return [self.match(q, limit=limit, threshold=threshold) for q in queries]
+
+    def compare(self, a: Query | Entity | str, b: Entity | Query | str, *,
+                threshold: float | None = None) -> Match:
+        """Score one query (or entity, or name) against one entity (or query, or name)."""
+        query = a if isinstance(a, Query) else Query.from_entity(a) if isinstance(a, Entity) \
+            else Query.of(a)
+        target = b if isinstance(b, Entity) else _entity_of(b if isinstance(b, Query)
+                                                            else Query.of(b, schema=query.schema))
+        threshold = self.threshold if threshold is None else threshold
+        names = tuple(prepare_name(n, query.schema) for n in query.names if n.strip())
+        ids = frozenset(id_key(IdKind(k), v) for k, v in query.identifiers if v.strip())
+        prepared = prepare_entity(target)
+        scored = score_pair(names, query.schema, query.birth_dates, frozenset(query.countries),
+                            query.gender, ids, prepared, self.index)
+        if scored is None:
+            scored = Scored(0.0, None, ())
+        return self._result(target, scored, threshold)
+
+    def _result(self, entity: Entity, scored: Scored, threshold: float) -> Match:
+        name = scored.name
+        explanation = {
+            "version": EXPLANATION_VERSION,
+            "score": round(scored.score, 4),
+            "threshold": threshold,
+            "query_name": name.query.original if name else None,
+            "matched_name": name.matched.original if name else None,
+            "matched_name_kind": name.matched.kind if name else None,
+            "method": name.method if name else ("identifier" if scored.features else "none"),
+            "features": [f.to_dict() for f in scored.features],
+            "snapshots": list(self.index.snapshot_ids),
+        }
+        return Match(entity, scored.score, scored.score >= threshold,
+                     name.matched.original if name else None,
+                     name.query.original if name else None, explanation)
+
+
+def _entity_of(query: Query) -> Entity:
+    """A throw-away entity holding what a query says, for ``compare`` of two names."""
+    from moneytrail.model import Identifier
+
+    schema = query.schema or Schema.PERSON
+    return Entity(id="query:b", source="query", source_id="b", schema=schema,
+                  names=tuple(Name(n) for n in query.names), birth_dates=query.birth_dates,
+                  countries=query.countries, gender=query.gender,
+                  identifiers=tuple(Identifier(IdKind(k), v) for k, v in query.identifiers))

@@ -1,0 +1,156 @@
+"""The Screener on the real lists: Korean names in every script, organisations, identifiers,
+explanations, and candidate generation that misses nothing the scorer would accept."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+from typer.testing import CliRunner
+
+from moneytrail.cli import app
+from moneytrail.match.prepare import id_key, prepare_name
+from moneytrail.match.score import THRESHOLD, score_pair
+from moneytrail.model import IdKind, Schema
+from moneytrail.screening import Query, Screener
+from moneytrail.sources import detect
+
+LISTS = ("ofac_sdn_2024-05-03/sdn.csv", "un_2026-02-27/consolidated.xml",
+         "uk_ofsi_2018-04-13/ConList.csv", "ofac_cons_2025-12/cons_prim.csv")
+
+
+@pytest.fixture(scope="module")
+def screener(lists_dir) -> Screener:
+    entities = []
+    for rel in LISTS:
+        hit = detect(lists_dir / rel)
+        entities.extend(hit.format.parse(hit.path))
+    return Screener.from_entities(entities, snapshot_ids=(1, 2, 3, 4))
+
+
+def top(screener, query, **kw):
+    results = screener.match(query, limit=5, **kw)
+    assert results, query
+    return results[0]
+
+
+@pytest.mark.parametrize("written", ["김정은", "金正恩", "Kim Jong-un", "KIM JONG UN",
+                                     "Jong Un Kim", "Kim Jongun", "Gim Jeong-eun",
+                                     "Kim Chŏng-ŭn", "KIM, Jong Un"])
+def test_kim_jong_un_in_every_script_and_spelling(screener, written):
+    best = top(screener, Query.of(written, schema="Person"))
+    assert best.entity.id == "ofac_sdn:20157" and best.match
+    assert best.explanation["method"] == "korean"
+
+
+@pytest.mark.parametrize("other", ["Kim Yong Un", "Kim Jong Sik", "Ri Jong Un"])
+def test_different_people_under_a_common_surname_stay_apart(screener, other):
+    for result in screener.match(Query.of(other, schema="Person"), limit=10):
+        if result.entity.id == "ofac_sdn:20157":
+            assert not result.match and result.score < THRESHOLD
+
+
+def test_given_name_syllable_order_matters(screener):
+    forward = screener.compare(Query.of("RI Song Un", schema="Person"),
+                               Query.of("RI Un Song", schema="Person"))
+    assert not forward.match
+    mr = screener.compare(Query.of("RI Un Song", schema="Person"),
+                          Query.of("RI, U'n-so'ng", schema="Person"))
+    assert mr.match and mr.score == 1.0
+
+
+def test_mr_apostrophes_and_south_korean_spellings(screener):
+    pairs = [("CHO'N Myo'ng-kuk", "JON Myong Guk"), ("Choi Ryong-hae", "CHOE Ryong Hae"),
+             ("Lee Su Yong", "RI Su Yong"), ("Park Tong Gu", "PAK Tong Gu")]
+    for a, b in pairs:
+        result = screener.compare(Query.of(a, schema="Person"), Query.of(b, schema="Person"))
+        assert result.match, (a, b, result.explanation)
+
+
+def test_organisation_with_another_legal_form_and_acronym(screener):
+    best = top(screener, Query.of("Korea Kwangson Banking Corp Ltd", schema="Organization"))
+    assert "KWANGSON" in best.entity.caption and best.match
+    acronym = top(screener, Query.of("KKBC", schema="Organization"))
+    assert "KWANGSON" in acronym.entity.caption and acronym.match
+
+
+def test_typo_in_an_organisation_name(screener):
+    best = top(screener, "Lazarous Group")
+    assert best.entity.caption == "LAZARUS GROUP" and best.match
+
+
+def test_identifier_decides(screener):
+    lazarus = next(e.entity for e in screener.index.entities
+                   if e.entity.caption == "LAZARUS GROUP" and e.entity.source == "ofac_sdn")
+    wallet = next(i for i in lazarus.identifiers if i.kind is IdKind.CRYPTO)
+    best = top(screener, Query.of("unknown sender", identifiers=(("crypto", wallet.value),)))
+    assert best.entity.id == lazarus.id and best.score == 1.0 and best.match
+    assert best.explanation["features"][0]["feature"] == "identifier"
+    # an Ethereum address matches whatever its letter case (the case is only a checksum)
+    if wallet.value.startswith("0x"):
+        assert id_key("crypto", wallet.value.upper().replace("0X", "0x")) == \
+            id_key("crypto", wallet.value)
+
+
+def test_birth_date_separates_namesakes(screener):
+    same = top(screener, Query.of("Kim Jong Un", schema="Person", birth_dates=("1984-01-08",)))
+    other = screener.match(Query.of("Kim Jong Un", schema="Person",
+                                    birth_dates=("1950",)), limit=1)[0]
+    assert same.entity.id == other.entity.id == "ofac_sdn:20157"
+    assert same.score == 1.0 and other.score < THRESHOLD
+    assert any(f["feature"] == "birth_date" and f["weight"] < 0
+               for f in other.explanation["features"])
+
+
+def test_schema_never_crosses(screener):
+    for result in screener.match(Query.of("Lazarus Group", schema="Person"), limit=10):
+        assert result.entity.schema is Schema.PERSON
+
+
+def test_result_json_names_the_list_and_explains(screener):
+    un = top(screener, Query.of("KIM JONG SIK", schema="Person"))
+    data = un.to_dict()
+    assert {"source", "source_id", "entity_id", "name", "matched_name", "schema", "score",
+            "match", "explanation"} <= set(data)
+    if data["source"] == "un_sc":
+        assert data["source_id"].startswith("KPi.")
+    explanation = data["explanation"]
+    assert explanation["version"] == 1 and explanation["threshold"] == THRESHOLD
+    assert explanation["snapshots"] == [1, 2, 3, 4]
+    assert explanation["features"][0]["feature"] == "name"
+    json.dumps(data)  # JSON-ready
+
+
+QUERIES = ["Kim Jong Un", "Choe Ryong Hae", "Ri Su Yong", "Pak Tong Gu", "Vladimir Putin",
+           "Lazarous Group", "Korea Kwangson Banking", "Ocean Maritime Management",
+           "Mohammed al Hassan", "Namchongang", "김영철", "Chong Chon Gang", "Tong San 2"]
+
+
+@pytest.mark.parametrize("text", QUERIES)
+def test_candidates_never_miss_what_the_scorer_accepts(screener, text):
+    """Brute force: score the query against every entity; every accepted one is a candidate."""
+    index = screener.index
+    names = (prepare_name(text, None),)
+    candidates = index.candidates(names, ())
+    for position, entity in enumerate(index.entities):
+        scored = score_pair(names, None, (), frozenset(), None, frozenset(), entity, index)
+        if scored is not None and scored.score >= THRESHOLD:
+            assert position in candidates, (text, entity.entity.caption)
+
+
+def test_cli_screen_and_compare(tmp_path, monkeypatch, lists_dir):
+    monkeypatch.setenv("MONEYTRAIL_HOME", str(tmp_path))
+    monkeypatch.delenv("MONEYTRAIL_DATABASE_URL", raising=False)
+    runner = CliRunner()
+    assert runner.invoke(app, ["screen", "Kim"]).exit_code == 1  # nothing loaded yet
+    loaded = runner.invoke(app, ["lists", "update", "--from",
+                                 str(lists_dir / "un_2026-02-27")])
+    assert loaded.exit_code == 0
+    result = runner.invoke(app, ["screen", "김영철", "--type", "person", "--json"])
+    assert result.exit_code == 0, result.output
+    best = json.loads(result.output)["results"][0]
+    assert best["source"] == "un_sc" and best["match"] and best["source_id"].startswith("KPi.")
+    bad = runner.invoke(app, ["screen", "Kim", "--dob", "8 Jan 1984"])
+    assert bad.exit_code == 2 and "YYYY" in bad.output
+    compared = runner.invoke(app, ["compare", "Choi Ryong-hae", "CHOE Ryong Hae", "--json"])
+    assert compared.exit_code == 0 and json.loads(compared.output)["match"] is True
