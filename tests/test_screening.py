@@ -123,7 +123,9 @@ def test_result_json_names_the_list_and_explains(screener):
 
 QUERIES = ["Kim Jong Un", "Choe Ryong Hae", "Ri Su Yong", "Pak Tong Gu", "Vladimir Putin",
            "Lazarous Group", "Korea Kwangson Banking", "Ocean Maritime Management",
-           "Mohammed al Hassan", "Namchongang", "김영철", "Chong Chon Gang", "Tong San 2"]
+           "Mohammed al Hassan", "Namchongang", "김영철", "Chong Chon Gang", "Tong San 2",
+           "Korea General Trading", "Ali Hassan", "Maria Garcia", "Kim", "Korea Mining",
+           "Daesong Bank", "Islamic Revolutionary Guard Corps", "Hezbollah", "Sberbank"]
 
 
 @pytest.mark.parametrize("text", QUERIES)

@@ -1,11 +1,14 @@
 """The in-memory index: candidate keys -> entity positions, built once per set of snapshots.
 
-Keys (see :func:`name_keys`): normalised tokens, phonetic codes of tokens, each token's first and
+Keys (see :func:`moneytrail.match.prepare.name_keys`): normalised tokens, phonetic codes of tokens, each token's first and
 last three letters (typos), the name with its spaces removed, Korean reading keys (surname plus
 given-name syllable classes), organisation compact forms and acronyms; and exact identifier keys
-(passport, IMO, BIC, wallet ...). The scorer gives a name score above zero only to a pair of names
-that share at least one of these keys (:func:`shares_key`), so candidate generation cannot miss an
-entity the scorer would accept on its name.
+(passport, IMO, BIC, wallet ...). The scorer gives a name score above zero only to a pair of
+names that share at least one of these keys (:func:`moneytrail.match.prepare.shares_key`), and
+candidates are all entities sharing any key with the query, so candidate generation cannot miss
+an entity the scorer would accept on its name (``tests/test_screening.py`` checks it by brute
+force). Pruning common keys (``korea``, ``ali``) is tempting for speed but unsound: "Ali Hassan"
+is accepted against "HUSAYN, 'Ali" on two common words alone.
 """
 
 from __future__ import annotations
@@ -15,50 +18,13 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from typing import Iterable
 
-from moneytrail.match.prepare import PreparedEntity, PreparedName, prepare_entity
+from moneytrail.match.prepare import (
+    PreparedEntity,
+    PreparedName,
+    name_keys,
+    prepare_entity,
+)
 from moneytrail.model import Entity, Schema
-from moneytrail.names import text
-
-_AFFIX = 3
-
-
-def name_keys(name: PreparedName) -> set[str]:
-    """Every blocking key of one prepared name."""
-    keys: set[str] = set()
-    for token in name.tokens:
-        keys.add("t:" + token)
-        if len(token) > _AFFIX + 1 and not token.isdigit():
-            keys.add("b:" + token[:_AFFIX])
-            keys.add("e:" + token[-_AFFIX:])
-        if not token.isdigit():
-            code = text.phonetic_key(token)
-            if code:
-                keys.add("p:" + code)
-    if len(name.tokens) > 1:
-        keys.add("c:" + "".join(name.tokens))
-    for reading in name.korean:
-        keys.add(korean_key(reading.surname, reading.given))
-        if len(reading.given) >= 2:
-            keys.add("kg:" + "|".join(reading.given))
-    if name.org is not None:
-        if name.org.compact:
-            keys.add("c:" + name.org.compact)
-        keys.update("a:" + a for a in name.org.acronyms)
-        keys.update("t:" + t for t in name.org.tokens)
-        if len(name.tokens) == 1:  # a query that is itself an acronym
-            keys.add("a:" + name.tokens[0])
-    for token in name.vessel:
-        keys.add("t:" + token)
-    return keys
-
-
-def korean_key(surname: str, given: tuple[str, ...]) -> str:
-    return "k:" + surname + "|" + "|".join(given)
-
-
-def shares_key(a: PreparedName, b: PreparedName) -> bool:
-    """Whether two names share a blocking key (the scorer's precondition for a name score)."""
-    return not name_keys(a).isdisjoint(name_keys(b))
 
 
 @dataclass

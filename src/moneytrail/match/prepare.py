@@ -49,6 +49,7 @@ class PreparedName:
     korean: tuple[korean.KoreanName, ...]  # readings as a Korean personal name (persons only)
     org: orgs.OrgName | None  # organisations
     vessel: tuple[str, ...]  # vessels
+    keys: frozenset[str]  # blocking keys, computed once
 
     @property
     def weak(self) -> bool:
@@ -67,7 +68,59 @@ def prepare_name(full: str, schema: Schema | None, kind: str = "query") -> Prepa
     latin = full if text.detect_script(full) in ("Latn", "Zyyy") else text.to_latin(full)
     org = orgs.org_name(latin) if is_org and norm else None
     vessel = orgs.vessel_name(latin) if schema is Schema.VESSEL else ()
-    return PreparedName(full, kind, norm, tokens, kor, org, vessel)
+    return PreparedName(full, kind, norm, tokens, kor, org, vessel,
+                        _keys(tokens, kor, org, vessel))
+
+
+_AFFIX = 3
+
+
+def _keys(tokens: tuple[str, ...], kor: tuple[korean.KoreanName, ...], org: orgs.OrgName | None,
+          vessel: tuple[str, ...]) -> frozenset[str]:
+    """Every blocking key of one name (see :mod:`moneytrail.match.index`)."""
+    keys: set[str] = set()
+    for token in tokens:
+        keys.add("t:" + token)
+        if len(token) > _AFFIX + 1 and not token.isdigit():
+            keys.add("b:" + token[:_AFFIX])
+            keys.add("e:" + token[-_AFFIX:])
+        if not token.isdigit():
+            code = text.phonetic_key(token)
+            if code:
+                keys.add("p:" + code)
+    if len(tokens) > 1:
+        keys.add("c:" + "".join(tokens))
+    for reading in kor:
+        keys.add(korean_key(reading.surname, reading.given))
+        if len(reading.given) >= 2:
+            keys.add("kg:" + "|".join(reading.given))
+    if org is not None:
+        if org.compact:
+            keys.add("c:" + org.compact)
+        keys.update("a:" + a for a in org.acronyms)
+        keys.update("t:" + t for t in org.tokens)
+        if len(tokens) == 1:  # a query that is itself an acronym
+            keys.add("a:" + tokens[0])
+    for token in vessel:
+        keys.add("t:" + token)
+    return frozenset(keys)
+
+
+def korean_key(surname: str, given: tuple[str, ...]) -> str:
+    return "k:" + surname + "|" + "|".join(given)
+
+
+def name_keys(name: PreparedName) -> frozenset[str]:
+    """Every blocking key of one prepared name."""
+    return name.keys
+
+
+def shares_key(a: PreparedName, b: PreparedName) -> bool:
+    """Whether two names share a blocking key (the scorer's precondition for a name score)."""
+    return not a.keys.isdisjoint(b.keys)
+
+
+
 
 
 @dataclass(frozen=True, slots=True)

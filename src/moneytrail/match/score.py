@@ -32,8 +32,8 @@ from typing import Any
 from rapidfuzz.distance import JaroWinkler
 from rapidfuzz.fuzz import ratio
 
-from moneytrail.match.index import Index, shares_key
-from moneytrail.match.prepare import PreparedEntity, PreparedName
+from moneytrail.match.index import Index
+from moneytrail.match.prepare import PreparedEntity, PreparedName, shares_key
 from moneytrail.model import Schema
 from moneytrail.names import text
 
