@@ -378,8 +378,46 @@ def demo(
     pair = lists_cap.newest_pair(store, "ofac_sdn")
     if pair is not None:
         render_diff(store.diff(pair[0].id, pair[1].id), limit=15)  # type: ignore[arg-type]
+    _demo_screening(store)
     if any(not o.ok for o in outcomes):
         raise typer.Exit(1)
+
+
+# One listed person and organisation, each written the ways customer records and documents do.
+DEMO_QUERIES = (
+    ("김정은", "Person", "Hangul, unspaced"),
+    ("金正恩", "Person", "Hanja"),
+    ("Kim Chŏng-ŭn", "Person", "McCune-Reischauer"),
+    ("Gim Jeong-eun", "Person", "South Korean (RR)"),
+    ("Choi Ryong-hae", "Person", "South Korean habit"),
+    ("Kim Yong Un", "Person", "a different person"),
+    ("Lazarous Group", "Organization", "a typo"),
+    ("Korea Kwangson Banking Corp Ltd", "Organization", "another legal form"),
+    ("KKBC", "Organization", "acronym"),
+)
+
+
+def _demo_screening(store: Store) -> None:
+    from moneytrail.screening import Query, Screener
+
+    screener = Screener.from_store(store)
+    console.print(f"\n[bold]Screening[/] against {len(screener.index):,} entities "
+                  f"(threshold {screener.threshold}):")
+    table = Table(box=box.SIMPLE_HEAD, show_edge=False, pad_edge=False)
+    for col in ("query", "written as", "top match", "list", "score", "why"):
+        table.add_column(col)
+    for text, schema, how in DEMO_QUERIES:
+        results = screener.match(Query.of(text, schema=schema), limit=1)
+        if not results:
+            table.add_row(text, how, "-", "", "", "no candidates")
+            continue
+        best = results[0]
+        name_feature = best.explanation["features"][0]["detail"] if best.explanation[
+            "features"] else ""
+        verdict = f"[bold red]{best.score:.2f}[/]" if best.match else f"{best.score:.2f}"
+        table.add_row(text, how, best.entity.caption, f"{best.entity.source}:{best.list_ref}",
+                      verdict, name_feature)
+    console.print(table)
 
 
 if __name__ == "__main__":  # pragma: no cover

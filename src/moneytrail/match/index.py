@@ -37,6 +37,7 @@ class Index:
     token_df: dict[str, int] = field(default_factory=lambda: defaultdict(int))
     snapshot_ids: tuple[int, ...] = ()
     name_count: int = 0
+    _idf: dict[str, float] = field(default_factory=dict, repr=False)
 
     @classmethod
     def build(cls, entities: Iterable[Entity], snapshot_ids: tuple[int, ...] = ()) -> "Index":
@@ -63,6 +64,8 @@ class Index:
         index.postings = dict(index.postings)
         index.id_postings = dict(index.id_postings)
         index.token_df = dict(index.token_df)
+        index._idf = {t: max(0.5, math.log((len(index.entities) + 1) / (df + 1)))
+                      for t, df in index.token_df.items()}
         return index
 
     def __len__(self) -> int:
@@ -70,8 +73,10 @@ class Index:
 
     def idf(self, token: str) -> float:
         """How rare a token is among the indexed entities (log-scaled, at least 0.5)."""
-        df = self.token_df.get(token, 0)
-        return max(0.5, math.log((len(self.entities) + 1) / (df + 1)))
+        known = self._idf.get(token)
+        if known is not None:
+            return known
+        return max(0.5, math.log((len(self.entities) + 1) / (self.token_df.get(token, 0) + 1)))
 
     def candidates(self, names: Iterable[PreparedName], id_keys: Iterable[str]) -> set[int]:
         """Positions of every entity sharing a name key or an identifier key with the query."""

@@ -27,6 +27,7 @@ The default threshold is :data:`THRESHOLD`; :data:`EXPLANATION_VERSION` versions
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Any
 
 from rapidfuzz.distance import JaroWinkler
@@ -88,6 +89,7 @@ def korean_similarity(a: PreparedName, b: PreparedName) -> tuple[float, str]:
     return best, detail or "different Korean names"
 
 
+@lru_cache(maxsize=1 << 20)
 def _token_sim(a: str, b: str) -> float:
     if a == b:
         return 1.0
