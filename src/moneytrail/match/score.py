@@ -89,7 +89,7 @@ def korean_similarity(a: PreparedName, b: PreparedName) -> tuple[float, str]:
     return best, detail or "different Korean names"
 
 
-@lru_cache(maxsize=1 << 20)
+@lru_cache(maxsize=1 << 18)  # ~60 MB at most; the list vocabulary repeats across queries
 def _token_sim(a: str, b: str) -> float:
     if a == b:
         return 1.0
