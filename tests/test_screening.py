@@ -156,3 +156,21 @@ def test_cli_screen_and_compare(tmp_path, monkeypatch, lists_dir):
     assert bad.exit_code == 2 and "YYYY" in bad.output
     compared = runner.invoke(app, ["compare", "Choi Ryong-hae", "CHOE Ryong Hae", "--json"])
     assert compared.exit_code == 0 and json.loads(compared.output)["match"] is True
+
+
+def test_one_different_hangul_or_han_character_is_a_different_name(screener):
+    for a, b in (("김종은", "김정은"), ("习近朋", "习近平")):
+        result = screener.compare(Query.of(a), Query.of(b))
+        assert not result.match and result.explanation["method"] == "script", (a, b)
+    same = screener.compare(Query.of("김 정은", schema="Person"), Query.of("김정은", schema="Person"))
+    assert same.match
+
+
+def test_numbers_in_names_must_agree(screener):
+    for a, b, schema in (("Snow Storm 1", "Snow Storm 2", "Vessel"),
+                         ("KKR Fund VIII", "KKR Fund IX", "Organization")):
+        result = screener.compare(Query.of(a, schema=schema), Query.of(b, schema=schema))
+        assert not result.match, (a, b, result.explanation)
+    same = screener.compare(Query.of("KKR Fund VIII", schema="Organization"),
+                            Query.of("KKR FUND VIII L.P.", schema="Organization"))
+    assert same.match
