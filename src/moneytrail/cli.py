@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING, Any, Optional
 import typer
 from rich import box
 from rich.console import Console
+from rich.markup import escape
 from rich.table import Table
 
 from moneytrail import lists as lists_cap
@@ -270,7 +271,7 @@ def render_matches(query: str, matches: list, *, explain_top: bool = True) -> No
         table.add_column(col)
     for m in matches:
         table.add_row(f"{m.score:.3f}", "[bold red]MATCH" if m.match else "", m.entity.source,
-                      m.list_ref, m.entity.caption, m.matched_name or "",
+                      m.list_ref, escape(m.entity.caption), escape(m.matched_name or ""),
                       ", ".join(p.code for p in m.entity.programs))
     console.print(table if matches else f"No candidates for {query!r}.")
     if matches and explain_top:
@@ -279,7 +280,7 @@ def render_matches(query: str, matches: list, *, explain_top: bool = True) -> No
                       f"threshold {top['threshold']}):")
         for feature in top["features"]:
             console.print(f"  {feature['feature']:<11} {feature['weight']:+.3f}  "
-                          f"{feature['detail']}")
+                          f"{escape(feature['detail'])}")
 
 
 @app.command()
@@ -336,7 +337,8 @@ def compare(
     console.print(f"{name_a!r} vs {name_b!r}: score {result.score:.3f} -> {verdict} "
                   f"(threshold {result.explanation['threshold']})")
     for feature in result.explanation["features"]:
-        console.print(f"  {feature['feature']:<11} {feature['weight']:+.3f}  {feature['detail']}")
+        console.print(f"  {feature['feature']:<11} {feature['weight']:+.3f}  "
+                      f"{escape(feature['detail'])}")
 
 
 @app.command()
@@ -403,21 +405,18 @@ def _demo_screening(store: Store) -> None:
     screener = Screener.from_store(store)
     console.print(f"\n[bold]Screening[/] against {len(screener.index):,} entities "
                   f"(threshold {screener.threshold}):")
-    table = Table(box=box.SIMPLE_HEAD, show_edge=False, pad_edge=False)
-    for col in ("query", "written as", "top match", "list", "score", "why"):
-        table.add_column(col)
     for text, schema, how in DEMO_QUERIES:
         results = screener.match(Query.of(text, schema=schema), limit=1)
         if not results:
-            table.add_row(text, how, "-", "", "", "no candidates")
+            console.print(f"  {text} ({how}): no candidates")
             continue
         best = results[0]
-        name_feature = best.explanation["features"][0]["detail"] if best.explanation[
-            "features"] else ""
-        verdict = f"[bold red]{best.score:.2f}[/]" if best.match else f"{best.score:.2f}"
-        table.add_row(text, how, best.entity.caption, f"{best.entity.source}:{best.list_ref}",
-                      verdict, name_feature)
-    console.print(table)
+        features = best.explanation["features"]
+        verdict = "[bold red]MATCH[/]" if best.match else "no match"
+        console.print(f"  [bold]{escape(text)}[/] ({how}) -> {escape(best.entity.caption)} "
+                      f"({best.entity.source} {best.list_ref}) {best.score:.2f} {verdict}")
+        if features:
+            console.print(f"      [dim]why: {escape(features[0]['detail'])}")
 
 
 if __name__ == "__main__":  # pragma: no cover
