@@ -125,7 +125,8 @@ QUERIES = ["Kim Jong Un", "Choe Ryong Hae", "Ri Su Yong", "Pak Tong Gu", "Vladim
            "Lazarous Group", "Korea Kwangson Banking", "Ocean Maritime Management",
            "Mohammed al Hassan", "Namchongang", "김영철", "Chong Chon Gang", "Tong San 2",
            "Korea General Trading", "Ali Hassan", "Maria Garcia", "Kim", "Korea Mining",
-           "Daesong Bank", "Islamic Revolutionary Guard Corps", "Hezbollah", "Sberbank"]
+           "Daesong Bank", "Islamic Revolutionary Guard Corps", "Hezbollah", "Sberbank",
+           "V. Putin", "J. Smith"]
 
 
 @pytest.mark.parametrize("text", QUERIES)
@@ -174,3 +175,18 @@ def test_numbers_in_names_must_agree(screener):
     same = screener.compare(Query.of("KKR Fund VIII", schema="Organization"),
                             Query.of("KKR FUND VIII L.P.", schema="Organization"))
     assert same.match
+
+
+def test_initials_stand_for_names(screener):
+    best = top(screener, Query.of("V. Putin", schema="Person"))
+    assert best.entity.caption.startswith("PUTIN, Vladimir") and best.match
+    other = screener.compare(Query.of("W. Putin", schema="Person"),
+                             Query.of("Vladimir Putin", schema="Person"))
+    assert not other.match
+
+
+def test_leading_titles_are_not_part_of_a_persons_name(screener):
+    for written in ("President Putin", "Президент Путин", "Presidente Vladimir Putin"):
+        best = top(screener, Query.of(written, schema="Person"))
+        assert best.entity.caption.startswith("PUTIN, Vladimir"), written
+    assert prepare_name("General", Schema.PERSON).tokens == ("general",)

@@ -7,7 +7,8 @@ same functions, so what the index keys on and what the scorer compares can never
 from __future__ import annotations
 
 from dataclasses import dataclass
-from functools import lru_cache
+from functools import cache, lru_cache
+from importlib.resources import files
 
 from moneytrail.model import Entity, IdKind, NameKind, Schema
 from moneytrail.names import korean, orgs, text
@@ -62,6 +63,9 @@ def prepare_name(full: str, schema: Schema | None, kind: str = "query") -> Prepa
     norm = text.normalize(full)
     tokens = tuple(norm.split())
     person = schema in (Schema.PERSON, None)
+    if schema is Schema.PERSON:
+        tokens = strip_titles(tokens)
+        norm = " ".join(tokens)
     is_org = schema in (Schema.ORGANIZATION, None)
     kor = tuple(korean.korean_names(full)) if person else ()
     # orgs reads the name as written (parenthesised acronyms such as "(KOMID)"), in Latin letters
@@ -121,6 +125,29 @@ def shares_key(a: PreparedName, b: PreparedName) -> bool:
 
 
 
+
+
+@cache
+def _titles() -> tuple[tuple[str, ...], ...]:
+    raw = files("moneytrail").joinpath("data/person_titles.txt").read_text("utf-8")
+    found = {tuple(line.split()) for line in raw.splitlines()
+             if line.strip() and not line.startswith("#")}
+    return tuple(sorted(found, key=len, reverse=True))  # longest first: "his excellency"
+
+
+def strip_titles(tokens: tuple[str, ...]) -> tuple[str, ...]:
+    """A person's name without the titles that lead it (President, Dr, Sheikh ...).
+
+    Only from the start, and never everything: "General" alone stays a name.
+    """
+    changed = True
+    while changed and len(tokens) > 1:
+        changed = False
+        for title in _titles():
+            if len(title) < len(tokens) and tokens[:len(title)] == title:
+                tokens, changed = tokens[len(title):], True
+                break
+    return tokens
 
 
 @dataclass(frozen=True, slots=True)

@@ -95,6 +95,9 @@ def _token_sim(a: str, b: str) -> float:
         return 1.0
     if a.isdigit() or b.isdigit():
         return 0.0  # numbers (vessel numbers, years) agree exactly or not at all
+    if (len(a) == 1) != (len(b) == 1):
+        # an initial stands for any name with that first letter (V. Putin, J.-C. Juncker)
+        return 0.9 if a[0] == b[0] else 0.0
     if min(len(a), len(b)) <= 4:
         # Jaro-Winkler is generous on short tokens (hoe/choe 0.92); count edits instead
         sim = ratio(a, b) / 100.0
