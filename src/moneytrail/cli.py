@@ -115,16 +115,15 @@ def lists_status(as_json: bool = typer.Option(False, "--json", help="Print as JS
     """What is loaded: every snapshot of every list, newest last."""
     store = _store(Settings.from_env())
     snaps = store.snapshots()
+    in_service = {s.id for s in store.latest_snapshots()}
     if as_json:
         from moneytrail.store.store import snapshot_to_dict
-        in_service = {s.id for s in store.latest_snapshots()}
         _print_json([{**snapshot_to_dict(s), "in_service": s.id in in_service} for s in snaps])
         return
     if not snaps:
         console.print("No lists loaded. Run [bold]moneytrail lists update[/] "
                       "(or [bold]--from DIR[/] on an air-gapped machine).")
         return
-    in_service = {s.id for s in store.latest_snapshots()}
     table = Table(title="Loaded snapshots", title_justify="left")
     for col in ("id", "list", "published", "loaded", "entities", "DPRK", "format", "sha256"):
         table.add_column(col)

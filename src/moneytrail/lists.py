@@ -114,26 +114,29 @@ def load_path(store: Store, path: Path, *, force: bool = False,
     Returns the outcome per recognised file, in publication order per list, and the files no
     format recognised. Files of lists not in ``sources`` (when given) are skipped.
     """
-    failed: list[LoadOutcome] = []
     if path.is_file():
         hit = detect(path)
         found, unknown = ([hit], []) if hit else ([], [path])
-        if hit is None and path.stat().st_size > 0:
-            failed.append(LoadOutcome("?", "failed", str(path), error=(
-                f"{path}: not a list format we recognise (OFAC CSV/XML, UN XML, UK, EU FSF, "
-                "FollowTheMoney JSON)")))
     else:
         found, unknown = find_lists(path)
-    # An empty file is always an error: it is what a failed copy or download leaves behind.
-    for empty in [p for p in unknown if p.stat().st_size == 0]:
-        failed.append(LoadOutcome("?", "failed", str(empty), error=f"{empty}: empty file"))
-    unknown = [p for p in unknown if p.stat().st_size > 0]
+    failed: list[LoadOutcome] = []
+    skipped: list[Path] = []
+    for other in unknown:
+        if other.stat().st_size == 0:
+            # always an error: it is what a failed copy or download leaves behind
+            failed.append(LoadOutcome("?", "failed", str(other), error=f"{other}: empty file"))
+        elif other == path:  # a file named on its own must be a list
+            failed.append(LoadOutcome("?", "failed", str(other), error=(
+                f"{other}: not a list format we recognise (OFAC CSV/XML, UN XML, UK, EU FSF, "
+                "FollowTheMoney JSON)")))
+        else:
+            skipped.append(other)
     wanted = set(sources) if sources else None
     found = [f for f in found if wanted is None or f.source in wanted]
     # Oldest first, so each list's newest file ends up as the newest snapshot.
     found.sort(key=lambda f: (f.source, f.published or "", str(f.path)))
     outcomes = [load_file(store, f, force=force) for f in found]
-    return outcomes + failed, [p for p in unknown if not path.is_file()]
+    return outcomes + failed, skipped
 
 
 def update_official(store: Store, download_dir: Path, *, sources: Iterable[str] | None = None,

@@ -11,7 +11,13 @@ from dataclasses import dataclass, field
 from typing import Any, Iterable
 
 from moneytrail.match.index import Index
-from moneytrail.match.prepare import id_key, prepare_entity, prepare_name
+from moneytrail.match.prepare import (
+    PreparedName,
+    entity_countries,
+    id_key,
+    prepare_entity,
+    prepare_name,
+)
 from moneytrail.match.score import EXPLANATION_VERSION, THRESHOLD, Scored, score_pair
 from moneytrail.model import Entity, IdKind, Name, Schema
 from moneytrail.store import Store
@@ -47,7 +53,7 @@ class Query:
         """A query that describes a list entity (for ``compare`` and cross-list linking)."""
         return cls(names=tuple(n.full for n in entity.names), schema=entity.schema,
                    birth_dates=entity.birth_dates,
-                   countries=tuple(sorted(prepare_entity(entity).countries)),
+                   countries=tuple(sorted(entity_countries(entity))),
                    gender=entity.gender,
                    identifiers=tuple((i.kind.value, i.value) for i in entity.identifiers))
 
@@ -123,8 +129,7 @@ class Screener:
         """
         query = Query.of(query) if isinstance(query, str) else query
         threshold = self.threshold if threshold is None else threshold
-        names = tuple(prepare_name(n, query.schema) for n in query.names if n.strip())
-        ids = frozenset(id_key(IdKind(k), v) for k, v in query.identifiers if v.strip())
+        names, ids = _prepare_query(query)
         countries = frozenset(query.countries)
         results: list[tuple[float, int, Scored]] = []
         for position in self.index.candidates(names, ids):
@@ -150,8 +155,7 @@ class Screener:
         target = b if isinstance(b, Entity) else _entity_of(b if isinstance(b, Query)
                                                             else Query.of(b, schema=query.schema))
         threshold = self.threshold if threshold is None else threshold
-        names = tuple(prepare_name(n, query.schema) for n in query.names if n.strip())
-        ids = frozenset(id_key(IdKind(k), v) for k, v in query.identifiers if v.strip())
+        names, ids = _prepare_query(query)
         prepared = prepare_entity(target)
         scored = score_pair(names, query.schema, query.birth_dates, frozenset(query.countries),
                             query.gender, ids, prepared, self.index)
@@ -175,6 +179,13 @@ class Screener:
         return Match(entity, scored.score, scored.score >= threshold,
                      name.matched.original if name else None,
                      name.query.original if name else None, explanation)
+
+
+def _prepare_query(query: Query) -> tuple[tuple[PreparedName, ...], frozenset[str]]:
+    """A query's prepared names and identifier keys, as the index and scorer take them."""
+    names = tuple(prepare_name(n, query.schema) for n in query.names if n.strip())
+    ids = frozenset(id_key(IdKind(k), v) for k, v in query.identifiers if v.strip())
+    return names, ids
 
 
 def _entity_of(query: Query) -> Entity:

@@ -43,18 +43,9 @@ EXPLANATION_VERSION = 1
 WEAK_ALIAS_FACTOR = 0.95
 _TOKEN_FLOOR = 0.80  # token pairs less similar than this count as not matched
 
-_COMPATIBLE = {
-    Schema.PERSON: {Schema.PERSON},
-    Schema.ORGANIZATION: {Schema.ORGANIZATION},
-    Schema.VESSEL: {Schema.VESSEL},
-    Schema.AIRCRAFT: {Schema.AIRCRAFT},
-    Schema.WALLET: {Schema.WALLET},
-}
-
-
 def schema_compatible(query: Schema | None, entity: Schema) -> bool:
-    """A query without a schema is compatible with anything."""
-    return query is None or entity in _COMPATIBLE.get(query, {entity})
+    """Only the same schema matches; a query without a schema is compatible with anything."""
+    return query is None or query is entity
 
 
 @dataclass(frozen=True, slots=True)

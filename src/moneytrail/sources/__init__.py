@@ -85,15 +85,8 @@ def find_lists(directory: Path) -> tuple[list[DetectedFile], list[Path]]:
 
     Companion files (OFAC ``alt.csv`` beside ``sdn.csv``) count as recognised.
     """
-    found: list[DetectedFile] = []
-    for path in sorted(p for p in directory.rglob("*") if p.is_file()):
-        if path.name.startswith(".") or path.name.lower().startswith("readme"):
-            continue
-        hit = detect(path)
-        if hit is not None:
-            found.append(hit)
+    paths = [p for p in sorted(directory.rglob("*")) if p.is_file()
+             and not p.name.startswith(".") and not p.name.lower().startswith("readme")]
+    found = [hit for hit in map(detect, paths) if hit is not None]
     used = {p for hit in found for p in hit.files}
-    unknown = [p for p in sorted(directory.rglob("*"))
-               if p.is_file() and p not in used and not p.name.startswith(".")
-               and not p.name.lower().startswith("readme")]
-    return found, unknown
+    return found, [p for p in paths if p not in used]
