@@ -86,7 +86,7 @@ def main() -> None:
     build = time.perf_counter() - start
     index_mb = rss_mb() - before
     print(f"index: {len(screener.index):,} entities, {screener.index.name_count:,} names, "
-          f"{len(screener.index.postings):,} keys; built in {build:.2f} s; "
+          f"{screener.index.key_count():,} keys; built in {build:.2f} s; "
           f"~{index_mb:.0f} MB (RSS growth)")
 
     queries = make_queries(entities)

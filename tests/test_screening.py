@@ -10,9 +10,9 @@ from typer.testing import CliRunner
 
 from moneytrail.cli import app
 from moneytrail.match.prepare import id_key, prepare_name
-from moneytrail.match.score import THRESHOLD, score_pair
+from moneytrail.match.score import MIN_SCORE, THRESHOLD, max_bonus, score_pair
 from moneytrail.model import IdKind, Schema
-from moneytrail.screening import Query, Screener
+from moneytrail.screening import Query, Screener, _prepare_query
 from moneytrail.sources import detect
 
 LISTS = ("ofac_sdn_2024-05-03/sdn.csv", "un_2026-02-27/consolidated.xml",
@@ -126,19 +126,33 @@ QUERIES = ["Kim Jong Un", "Choe Ryong Hae", "Ri Su Yong", "Pak Tong Gu", "Vladim
            "Mohammed al Hassan", "Namchongang", "김영철", "Chong Chon Gang", "Tong San 2",
            "Korea General Trading", "Ali Hassan", "Maria Garcia", "Kim", "Korea Mining",
            "Daesong Bank", "Islamic Revolutionary Guard Corps", "Hezbollah", "Sberbank",
-           "V. Putin", "J. Smith"]
+           "V. Putin", "J. Smith", "Kim Jongun", "Al Hassan", "Alhassan",
+           "KOMID", "Vladimir Pulin", "J C Juncker"]
 
 
 @pytest.mark.parametrize("text", QUERIES)
-def test_candidates_never_miss_what_the_scorer_accepts(screener, text):
-    """Brute force: score the query against every entity; every accepted one is a candidate."""
+def test_bounds_hold_and_match_equals_brute_force(screener, text):
+    """Brute force: score the query against every entity. No entity may score above its bound
+    (else the index could skip it), and ``match`` must return exactly the best ten scores at or
+    above the cutoff, in order."""
     index = screener.index
-    names = (prepare_name(text, None),)
-    candidates = index.candidates(names, ())
-    for position, entity in enumerate(index.entities):
-        scored = score_pair(names, None, (), frozenset(), None, frozenset(), entity, index)
-        if scored is not None and scored.score >= THRESHOLD:
-            assert position in candidates, (text, entity.entity.caption)
+    for query in (Query.of(text), Query.of(text, schema=Schema.PERSON,
+                                           birth_dates=("1984-01-08",), countries=("kp",))):
+        names, _ = _prepare_query(query)
+        bonus = max_bonus(query.birth_dates, frozenset(query.countries))
+        bound, _ = index.bounds(names, query.schema, -1.0)
+        scores = []
+        for position, entity in enumerate(index.entities):
+            scored = score_pair(names, query.schema, query.birth_dates,
+                                frozenset(query.countries), None, frozenset(), entity, index)
+            if scored is None or scored.score <= 0.0:
+                continue
+            assert scored.score <= bound[position] + bonus + 1e-9, (text, entity.entity.caption)
+            if scored.score >= MIN_SCORE:
+                scores.append((-scored.score, position))
+        best = [(round(-s, 9), index.entities[p].entity.id) for s, p in sorted(scores)[:10]]
+        got = [(round(m.score, 9), m.entity.id) for m in screener.match(query, limit=10)]
+        assert got == best, text
 
 
 def test_cli_screen_and_compare(tmp_path, monkeypatch, lists_dir):

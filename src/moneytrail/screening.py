@@ -10,6 +10,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any, Iterable
 
+import numpy as np
+
 from moneytrail.match.index import Index
 from moneytrail.match.prepare import (
     PreparedName,
@@ -18,7 +20,14 @@ from moneytrail.match.prepare import (
     prepare_entity,
     prepare_name,
 )
-from moneytrail.match.score import EXPLANATION_VERSION, THRESHOLD, Scored, score_pair
+from moneytrail.match.score import (
+    EXPLANATION_VERSION,
+    MIN_SCORE,
+    THRESHOLD,
+    Scored,
+    max_bonus,
+    score_pair,
+)
 from moneytrail.model import Entity, IdKind, Name, Schema
 from moneytrail.store import Store
 
@@ -120,27 +129,47 @@ class Screener:
 
     # -- screening -----------------------------------------------------------------------
 
-    def match(self, query: Query | str, *, limit: int = 10,
-              threshold: float | None = None) -> list[Match]:
+    def match(self, query: Query | str, *, limit: int = 10, threshold: float | None = None,
+              cutoff: float | None = None) -> list[Match]:
         """The best ``limit`` entities for a query, best first, each explained.
 
-        Every returned entity scored above zero; ``Match.match`` says whether it reached the
-        threshold (the screener's default unless given).
+        Only entities scoring at least ``cutoff`` are returned (default :data:`MIN_SCORE`, or
+        the threshold if that is lower); ``Match.match`` says whether one reached the threshold
+        (the screener's default unless given). Entities are scored in decreasing order of their
+        score bound (:meth:`~moneytrail.match.index.Index.bounds`) until no remaining one can
+        enter the results, so the answer is the one scoring every entity would give.
         """
         query = Query.of(query) if isinstance(query, str) else query
         threshold = self.threshold if threshold is None else threshold
+        cutoff = min(MIN_SCORE, threshold) if cutoff is None else cutoff
         names, ids = _prepare_query(query)
         countries = frozenset(query.countries)
-        results: list[tuple[float, int, Scored]] = []
-        for position in self.index.candidates(names, ids):
+        bonus = max_bonus(query.birth_dates, countries)
+        bound, name_bound = self.index.bounds(names, query.schema, cutoff - bonus)
+        id_hits = self.index.id_hits(ids)
+        for position in id_hits:
+            bound[position] = 1.0
+        candidates = np.flatnonzero(bound + bonus >= cutoff - 1e-9)
+        order = candidates[np.lexsort((candidates, -bound[candidates]))]
+        found: list[tuple[float, int, Scored]] = []
+        kth = -1.0
+        for position in order.tolist():
+            if len(found) >= limit and bound[position] + bonus < kth:
+                break
             entity = self.index.entities[position]
+            listed = None if position in id_hits else self.index.name_bounds(position, name_bound)
             scored = score_pair(names, query.schema, query.birth_dates, countries, query.gender,
-                                ids, entity, self.index)
-            if scored is not None and scored.score > 0.0:
-                results.append((scored.score, position, scored))
-        results.sort(key=lambda r: (-r[0], r[1]))
+                                ids, entity, self.index, listed)
+            if scored is None or scored.score < cutoff or scored.score <= 0.0:
+                continue
+            found.append((scored.score, position, scored))
+            if len(found) >= limit:
+                found.sort(key=lambda r: (-r[0], r[1]))
+                del found[limit:]
+                kth = found[-1][0]
+        found.sort(key=lambda r: (-r[0], r[1]))
         return [self._result(self.index.entities[p].entity, s, threshold)
-                for _, p, s in results[:limit]]
+                for _, p, s in found[:limit]]
 
     def match_many(self, queries: Iterable[Query | str], *, limit: int = 10,
                    threshold: float | None = None) -> list[list[Match]]:

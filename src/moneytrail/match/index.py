@@ -1,72 +1,222 @@
-"""The in-memory index: candidate keys -> entity positions, built once per set of snapshots.
+"""The in-memory index, built once per set of snapshots, and the score bounds that make a query
+cost a millisecond instead of scoring every entity that shares a word with it.
 
-Keys (see :func:`moneytrail.match.prepare.name_keys`): normalised tokens, phonetic codes of tokens, each token's first and
-last three letters (typos), the name with its spaces removed, Korean reading keys (surname plus
-given-name syllable classes), organisation compact forms and acronyms; and exact identifier keys
-(passport, IMO, BIC, wallet ...). The scorer gives a name score above zero only to a pair of
-names that share at least one of these keys (:func:`moneytrail.match.prepare.shares_key`), and
-candidates are all entities sharing any key with the query, so candidate generation cannot miss
-an entity the scorer would accept on its name (``tests/test_screening.py`` checks it by brute
-force). Pruning common keys (``korea``, ``ali``) is tempting for speed but unsound: "Ali Hassan"
-is accepted against "HUSAYN, 'Ali" on two common words alone.
+What is indexed:
+
+- every list **name** (not entity): its tokens in the forms each comparison path uses (all
+  tokens; an organisation's distinctive words; a vessel's words), as postings from a vocabulary
+  token to the names holding it, in compressed-row form (numpy arrays);
+- a **token-key map** from :func:`moneytrail.match.tokens.token_keys` (the token, its first and
+  last three letters, its phonetic code) to vocabulary tokens;
+- whole-name keys: the name with its spaces removed, an organisation's compact form and its
+  acronyms;
+- **Korean reading keys**: surname + given syllables, given syllables alone, each given syllable
+  at its position, surname alone;
+- exact **identifier keys** (passport, IMO, BIC, wallet ...) to entities.
+
+A query gets, for every list name it could possibly match, an **upper bound** of the score the
+scorer would give (:meth:`Index.bounds`). For the token comparison the bound is the scorer's own
+formula (rarity-weighted coverage of both names, see :func:`moneytrail.match.score.aligned_tokens`)
+evaluated as if every query token could take its best similar token in the list name at once:
+the one-to-one alignment can only do worse. Similar tokens are found through the token keys,
+and :func:`~moneytrail.match.tokens.token_sim` is 0 for tokens that share no key, so nothing
+the scorer could align is missed. Korean names are bounded by their reading keys, compact forms
+and acronyms by 1.0 and 0.9. The screener then scores entities in decreasing order of bound and
+stops when the next bound cannot enter the results: it returns exactly what scoring every
+entity would, which ``tests/test_screening.py`` checks by brute force.
 """
 
 from __future__ import annotations
 
 import math
-from collections import defaultdict
+from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from typing import Iterable
 
+import numpy as np
+from rapidfuzz import process
+from rapidfuzz.distance import Indel, JaroWinkler
+
 from moneytrail.match.prepare import (
     PreparedEntity,
+    WEAK_FACTOR,
     PreparedName,
-    name_keys,
+    korean_key,
+    org_tokens,
     prepare_entity,
 )
-from moneytrail.model import Entity, Schema
+from moneytrail.match.tokens import (
+    AFFIX_CUTOFF as _AFFIX_CUTOFF,
+    TOKEN_FLOOR,
+    is_initial,
+    token_keys,
+    token_sim,
+)
+from moneytrail.model import Entity, NameKind, Schema
+
+PATHS = ("tokens", "organization", "vessel")
+_SCHEMAS = tuple(Schema)
+_EMPTY_I = np.zeros(0, dtype=np.int32)
+_EMPTY_F = np.zeros(0, dtype=np.float64)
+
+
+@dataclass
+class Postings:
+    """Vocabulary token -> positions of the names holding it (one entry per occurrence), for one
+    comparison path; and per name, how many tokens it has on that path and their weights."""
+
+    offsets: np.ndarray  # int64, len(vocab) + 1
+    data: np.ndarray  # int32 name positions
+    count: np.ndarray  # int16 per name (0: the name is not compared on this path)
+    weight: np.ndarray  # float64 per name: sum of the tokens' rarity weights
+    max_weight: np.ndarray  # float64 per name: the largest token weight
+
+    def names_of(self, vocab_ids: list[int]) -> tuple[np.ndarray, np.ndarray]:
+        """Positions of the names holding each vocabulary token, and the index into vocab_ids
+        of the token that brought each position."""
+        ids = np.asarray(vocab_ids, dtype=np.int64)
+        starts, ends = self.offsets[ids], self.offsets[ids + 1]
+        lengths = ends - starts
+        if not lengths.any():
+            return _EMPTY_I, _EMPTY_I
+        data = self.data
+        held = np.concatenate([data[a:b] for a, b in zip(starts.tolist(), ends.tolist()) if b > a])
+        return held, np.repeat(np.arange(len(ids), dtype=np.int32), lengths)
 
 
 @dataclass
 class Index:
-    """Entities prepared for screening, with postings from keys to entity positions."""
+    """Entities prepared for screening, their names, and the keys and postings over them."""
 
     entities: list[PreparedEntity] = field(default_factory=list)
-    postings: dict[str, list[int]] = field(default_factory=lambda: defaultdict(list))
-    id_postings: dict[str, list[int]] = field(default_factory=lambda: defaultdict(list))
-    token_df: dict[str, int] = field(default_factory=lambda: defaultdict(int))
+    names: list[PreparedName] = field(default_factory=list)
+    name_entity: np.ndarray = field(default_factory=lambda: _EMPTY_I)
+    first_name: np.ndarray = field(default_factory=lambda: _EMPTY_I)  # per entity, + sentinel
+    name_factor: np.ndarray = field(default_factory=lambda: _EMPTY_F)  # weak alias: 0.95
+    name_schema: np.ndarray = field(default_factory=lambda: _EMPTY_I)
+    korean_names: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=bool))
+    vocab: dict[str, int] = field(default_factory=dict)
+    vocab_list: list[str] = field(default_factory=list)
+    token_index: dict[str, tuple[int, ...]] = field(default_factory=dict)
+    postings: dict[str, Postings] = field(default_factory=dict)
+    name_keys: dict[str, np.ndarray] = field(default_factory=dict)
+    korean_keys: dict[str, np.ndarray] = field(default_factory=dict)
+    id_postings: dict[str, list[int]] = field(default_factory=dict)
+    token_df: dict[str, int] = field(default_factory=dict)
     snapshot_ids: tuple[int, ...] = ()
-    name_count: int = 0
     _idf: dict[str, float] = field(default_factory=dict, repr=False)
+    _similar: dict[str, tuple[list[int], list[float]]] = field(default_factory=dict, repr=False)
+
+    @property
+    def name_count(self) -> int:
+        return len(self.names)
+
+    def __getstate__(self) -> dict:
+        state = dict(self.__dict__)
+        state["_similar"] = {}  # a cache, rebuilt as queries come
+        return state
+
+    # -- building ------------------------------------------------------------------------
 
     @classmethod
     def build(cls, entities: Iterable[Entity], snapshot_ids: tuple[int, ...] = ()) -> "Index":
-        """Prepare every entity and index its keys; entities of schema Other are skipped."""
+        """Prepare every entity and index its names; entities of schema Other are skipped."""
         index = cls(snapshot_ids=snapshot_ids)
+        df: dict[str, int] = defaultdict(int)
+        ids: dict[str, list[int]] = defaultdict(list)
+        name_entity, factor, schema_code, first = [], [], [], []
         for entity in entities:
             if entity.schema is Schema.OTHER:
                 continue
             prepared = prepare_entity(entity)
             position = len(index.entities)
             index.entities.append(prepared)
-            keys: set[str] = set()
+            first.append(len(index.names))
             tokens: set[str] = set()
             for name in prepared.names:
-                keys |= name_keys(name)
+                index.names.append(name)
+                name_entity.append(position)
+                factor.append(WEAK_FACTOR if name.kind == NameKind.WEAK_ALIAS.value else 1.0)
+                schema_code.append(_SCHEMAS.index(entity.schema))
                 tokens.update(name.tokens)
-                index.name_count += 1
-            for key in keys:
-                index.postings[key].append(position)
             for token in tokens:
-                index.token_df[token] += 1
+                df[token] += 1
             for key in prepared.id_keys:
-                index.id_postings[key].append(position)
-        index.postings = dict(index.postings)
-        index.id_postings = dict(index.id_postings)
-        index.token_df = dict(index.token_df)
-        index._idf = {t: max(0.5, math.log((len(index.entities) + 1) / (df + 1)))
-                      for t, df in index.token_df.items()}
+                ids[key].append(position)
+        index.token_df = dict(df)
+        index.id_postings = dict(ids)
+        n = len(index.entities)
+        index._idf = {t: max(0.5, math.log((n + 1) / (d + 1))) for t, d in df.items()}
+        index.name_entity = np.array(name_entity, dtype=np.int32)
+        index.first_name = np.array(first + [len(index.names)], dtype=np.int32)
+        index.name_factor = np.array(factor, dtype=np.float64)
+        index.name_schema = np.array(schema_code, dtype=np.int32)
+        index._build_postings()
         return index
+
+    def _path_tokens(self, position: int) -> dict[str, tuple[str, ...]]:
+        name = self.names[position]
+        schema = self.entities[self.name_entity[position]].entity.schema
+        found = {"tokens": name.tokens}
+        if schema is Schema.ORGANIZATION and name.org is not None:
+            found["organization"] = org_tokens(name)
+        if schema is Schema.VESSEL and name.vessel:
+            found["vessel"] = name.vessel
+        return found
+
+    def _build_postings(self) -> None:
+        n_names = len(self.names)
+        pairs: dict[str, tuple[list[int], list[int]]] = {p: ([], []) for p in PATHS}
+        count = {p: np.zeros(n_names, dtype=np.int16) for p in PATHS}
+        weight = {p: np.zeros(n_names, dtype=np.float64) for p in PATHS}
+        max_weight = {p: np.zeros(n_names, dtype=np.float64) for p in PATHS}
+        name_keys: dict[str, list[int]] = defaultdict(list)
+        korean: dict[str, list[int]] = defaultdict(list)
+        korean_names = np.zeros(n_names, dtype=bool)
+        for position, name in enumerate(self.names):
+            for path, tokens in self._path_tokens(position).items():
+                vocab_ids, holders = pairs[path]
+                weights = [self.idf(t) for t in tokens]
+                for token in tokens:
+                    vocab_ids.append(self._vocab_id(token))
+                    holders.append(position)
+                count[path][position] = len(tokens)
+                weight[path][position] = sum(weights)
+                max_weight[path][position] = max(weights, default=0.0)
+            for key in name.keys:
+                if key[:2] in ("c:", "a:"):
+                    name_keys[key].append(position)
+            schema = self.entities[self.name_entity[position]].entity.schema
+            if schema is Schema.PERSON and name.korean:
+                korean_names[position] = True
+                for key in _korean_index_keys(name):
+                    korean[key].append(position)
+        size = len(self.vocab_list)
+        for path in PATHS:
+            vocab_ids = np.array(pairs[path][0], dtype=np.int64)
+            holders = np.array(pairs[path][1], dtype=np.int32)
+            order = np.argsort(vocab_ids, kind="stable")
+            offsets = np.zeros(size + 1, dtype=np.int64)
+            np.cumsum(np.bincount(vocab_ids, minlength=size), out=offsets[1:])
+            self.postings[path] = Postings(offsets, holders[order], count[path], weight[path],
+                                           max_weight[path])
+        token_index: dict[str, list[int]] = defaultdict(list)
+        for vocab_id, token in enumerate(self.vocab_list):
+            for key in token_keys(token):
+                token_index[key].append(vocab_id)
+        self.token_index = {k: tuple(v) for k, v in token_index.items()}
+        self.name_keys = {k: np.unique(np.array(v, dtype=np.int32)) for k, v in name_keys.items()}
+        self.korean_keys = {k: np.unique(np.array(v, dtype=np.int32)) for k, v in korean.items()}
+        self.korean_names = korean_names
+
+    def _vocab_id(self, token: str) -> int:
+        found = self.vocab.get(token)
+        if found is None:
+            found = self.vocab[token] = len(self.vocab_list)
+            self.vocab_list.append(token)
+        return found
+
+    # -- facts ---------------------------------------------------------------------------
 
     def __len__(self) -> int:
         return len(self.entities)
@@ -78,18 +228,189 @@ class Index:
             return known
         return max(0.5, math.log((len(self.entities) + 1) / (self.token_df.get(token, 0) + 1)))
 
-    def candidates(self, names: Iterable[PreparedName], id_keys: Iterable[str]) -> set[int]:
-        """Positions of every entity sharing a name key or an identifier key with the query."""
+    def key_count(self) -> int:
+        """Distinct keys of every kind (token keys, name keys, Korean keys, identifiers)."""
+        return (len(self.token_index) + len(self.name_keys) + len(self.korean_keys)
+                + len(self.id_postings))
+
+    def id_hits(self, id_keys: Iterable[str]) -> set[int]:
+        """Positions of the entities holding any of these identifier keys."""
         found: set[int] = set()
-        keys: set[str] = set()
-        for name in names:
-            keys |= name_keys(name)
-        for key in keys:
-            posting = self.postings.get(key)
-            if posting:
-                found.update(posting)
         for key in id_keys:
-            posting = self.id_postings.get(key)
-            if posting:
-                found.update(posting)
+            found.update(self.id_postings.get(key, ()))
         return found
+
+    # -- bounds --------------------------------------------------------------------------
+
+    def similar_tokens(self, token: str) -> tuple[list[int], list[float]]:
+        """Vocabulary tokens the scorer could align with ``token`` (similarity at least the
+        floor), and their similarities. Found through the token keys; cached per token."""
+        cached = self._similar.get(token)
+        if cached is not None:
+            return cached
+        sure: set[int] = set()  # found by a key that may mean a high similarity on its own
+        affix: set[int] = set()  # found by first or last letters only: Jaro-Winkler decides
+        for key in token_keys(token):
+            (affix if key[0] in "be" else sure).update(self.token_index.get(key, ()))
+        if len(token) > 1 and (initial := self.vocab.get(token[0])) is not None:
+            sure.add(initial)  # the list writes an initial (V PUTIN)
+        affix -= sure
+        if affix:
+            # Through an affix key alone, token_sim reaches the floor only if Jaro-Winkler or
+            # the edit ratio is at least 0.9 (see tokens.token_sim): filter in one C call each.
+            listed = sorted(affix)
+            words = [self.vocab_list[v] for v in listed]
+            for scorer in (JaroWinkler.normalized_similarity, Indel.normalized_similarity):
+                for _, _, i in process.extract(token, words, scorer=scorer,
+                                               score_cutoff=_AFFIX_CUTOFF, limit=None):
+                    sure.add(listed[i])
+        found_ids, found_sims = [], []
+        for vocab_id in sorted(sure):
+            sim = token_sim(token, self.vocab_list[vocab_id])
+            if sim >= TOKEN_FLOOR:
+                found_ids.append(vocab_id)
+                found_sims.append(sim)
+        if len(self._similar) > 200_000:
+            self._similar.clear()
+        self._similar[token] = (found_ids, found_sims)
+        return found_ids, found_sims
+
+    def aligned_bound(self, path: str, query: tuple[str, ...]) -> tuple[np.ndarray, np.ndarray]:
+        """Names holding a token similar to a query token on ``path``, and for each an upper
+        bound of :func:`moneytrail.match.score.aligned_tokens` (see the module doc)."""
+        postings = self.postings[path]
+        if not query:
+            return _EMPTY_I, _EMPTY_F
+        n_names = len(self.names)
+        query_sum = np.zeros(n_names)
+        token_best = np.zeros(n_names)
+        best_sim: dict[int, float] = {}
+        initials_weight, initials = 0.0, 0
+        query_weight = 0.0
+        reached = []
+        for token in query:
+            weight = self.idf(token)
+            query_weight += weight
+            if is_initial(token):
+                initials_weight += weight  # may meet an equal initial: similarity 1
+                initials += 1
+                continue
+            vocab_ids, sims = self.similar_tokens(token)
+            if not vocab_ids:
+                continue
+            holders, which = postings.names_of(vocab_ids)
+            if not holders.size:
+                continue
+            # per name, the best similarity of this query token (a name may hold several
+            # similar tokens); fancy-index += applies once per distinct name, as wanted here
+            np.maximum.at(token_best, holders, np.asarray(sims)[which])
+            query_sum[holders] += weight * token_best[holders]
+            token_best[holders] = 0.0
+            reached.append(holders)
+            for vocab_id, sim in zip(vocab_ids, sims):
+                if sim > best_sim.get(vocab_id, 0.0):
+                    best_sim[vocab_id] = sim
+        if not reached:
+            return _EMPTY_I, _EMPTY_F
+        touched = np.unique(np.concatenate(reached)) if len(reached) > 1 else np.unique(reached[0])
+        listed = list(best_sim)
+        holders, which = postings.names_of(listed)
+        gains = np.array([self.idf(self.vocab_list[v]) * best_sim[v] for v in listed])
+        list_sum = np.zeros(n_names)
+        np.add.at(list_sum, holders, gains[which])
+        q_cover = np.minimum(1.0, (query_sum[touched] + initials_weight) / query_weight)
+        l_cover = list_sum[touched] + initials * postings.max_weight[touched]
+        l_cover = np.minimum(1.0, l_cover / postings.weight[touched])
+        counts = postings.count[touched]
+        n_query = len(query)
+        bound = np.where(n_query <= counts, 0.7 * q_cover + 0.3 * l_cover,
+                         0.7 * l_cover + 0.3 * q_cover)
+        one_word = (np.minimum(counts, n_query) == 1) & (np.maximum(counts, n_query) > 1)
+        bound = np.where(one_word, bound * 0.9, bound)
+        return touched.astype(np.int32), bound
+
+    def korean_bound(self, query: PreparedName, floor: float) -> dict[int, float]:
+        """Korean-read list names and an upper bound of the Korean name score against the
+        query's readings (see :func:`moneytrail.match.score.korean_similarity`); names that
+        cannot reach ``floor`` may be left out."""
+        found: dict[int, float] = {}
+
+        def lift(key: str, value: float) -> None:
+            for position in self.korean_keys.get(key, ()):
+                if value > found.get(position, 0.0):
+                    found[position] = value
+
+        for reading in query.korean:
+            n = len(reading.given)
+            lift(korean_key(reading.surname, reading.given), 1.0)
+            lift("kg:" + "|".join(reading.given), 0.6)
+            same: Counter[int] = Counter()
+            for i, syllable in enumerate(reading.given):
+                same.update(self.korean_keys.get(f"kp:{reading.surname}|{n}|{i}|{syllable}", ()))
+            for position, agree in same.items():
+                value = 1.0 if agree >= n else 0.5 + 0.25 * agree / n
+                if value > found.get(position, 0.0):
+                    found[position] = value
+            if floor <= 0.5:
+                lift(f"ks:{reading.surname}|{n}", 0.5)
+            if floor <= 0.45:
+                lift(f"ks:{reading.surname}", 0.45)
+        return found
+
+    def bounds(self, names: Iterable[PreparedName], schema: Schema | None,
+               floor: float) -> tuple[np.ndarray, np.ndarray]:
+        """Per entity and per list name, an upper bound of the name score any of ``names``
+        can reach against it (weak aliases discounted); those below ``floor`` may show 0."""
+        n_names = len(self.names)
+        best = np.zeros(n_names)
+        for q in names:
+            for path, tokens in (("tokens", q.tokens),
+                                 ("organization", org_tokens(q) if q.org is not None else ()),
+                                 ("vessel", q.vessel)):
+                positions, values = self.aligned_bound(path, tokens)
+                if path == "tokens" and positions.size:
+                    other = np.zeros(positions.size, dtype=bool)
+                    if q.korean:
+                        other |= self.korean_names[positions]
+                    if q.org is not None:
+                        other |= self.postings["organization"].count[positions] > 0
+                    if q.vessel:
+                        other |= self.postings["vessel"].count[positions] > 0
+                    values = np.where(other, 0.0, values)
+                if positions.size:
+                    np.maximum.at(best, positions, values)
+            if q.korean:
+                found = self.korean_bound(q, floor)
+                if found:
+                    positions = np.fromiter(found.keys(), dtype=np.int32, count=len(found))
+                    values = np.fromiter(found.values(), dtype=np.float64, count=len(found))
+                    np.maximum.at(best, positions, values)
+            for key in q.keys:
+                if key[:2] in ("c:", "a:") and (held := self.name_keys.get(key)) is not None:
+                    np.maximum.at(best, held, 1.0 if key[0] == "c" else 0.9)
+        best *= self.name_factor
+        if schema is not None:
+            best[self.name_schema != _SCHEMAS.index(schema)] = 0.0
+        keep = np.flatnonzero(best >= floor - 1e-9)
+        entity_bound = np.zeros(len(self.entities))
+        np.maximum.at(entity_bound, self.name_entity[keep], best[keep])
+        return entity_bound, best
+
+    def name_bounds(self, position: int, best: np.ndarray) -> list[tuple[float, PreparedName]]:
+        """An entity's names with their bounds from :meth:`bounds`, best first."""
+        start, end = int(self.first_name[position]), int(self.first_name[position + 1])
+        found = [(float(best[i]), self.names[i]) for i in range(start, end) if best[i] > 0.0]
+        found.sort(key=lambda item: -item[0])
+        return found
+
+
+def _korean_index_keys(name: PreparedName) -> set[str]:
+    keys: set[str] = set()
+    for reading in name.korean:
+        n = len(reading.given)
+        keys.add(korean_key(reading.surname, reading.given))
+        keys.add("kg:" + "|".join(reading.given))
+        keys.update(f"kp:{reading.surname}|{n}|{i}|{s}" for i, s in enumerate(reading.given))
+        keys.add(f"ks:{reading.surname}|{n}")
+        keys.add(f"ks:{reading.surname}")
+    return keys

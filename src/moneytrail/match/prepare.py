@@ -39,6 +39,9 @@ def id_key(kind: IdKind | str, value: str) -> str:
     return f"{family}:{clean}"
 
 
+WEAK_FACTOR = 0.95  # a weak alias (OFAC's low-quality a.k.a.) counts a little less
+
+
 @dataclass(frozen=True, slots=True)
 class PreparedName:
     """One name of an entity or a query, in every comparable form."""
@@ -50,7 +53,7 @@ class PreparedName:
     korean: tuple[korean.KoreanName, ...]  # readings as a Korean personal name (persons only)
     org: orgs.OrgName | None  # organisations
     vessel: tuple[str, ...]  # vessels
-    keys: frozenset[str]  # blocking keys, computed once
+    keys: frozenset[str]  # whole-name keys (see _keys), computed once
 
     @property
     def weak(self) -> bool:
@@ -73,40 +76,22 @@ def prepare_name(full: str, schema: Schema | None, kind: str = "query") -> Prepa
     org = orgs.org_name(latin) if is_org and norm else None
     vessel = orgs.vessel_name(latin) if schema is Schema.VESSEL else ()
     return PreparedName(full, kind, norm, tokens, kor, org, vessel,
-                        _keys(tokens, kor, org, vessel))
+                        _keys(tokens, org))
 
 
-_AFFIX = 3
-
-
-def _keys(tokens: tuple[str, ...], kor: tuple[korean.KoreanName, ...], org: orgs.OrgName | None,
-          vessel: tuple[str, ...]) -> frozenset[str]:
-    """Every blocking key of one name (see :mod:`moneytrail.match.index`)."""
+def _keys(tokens: tuple[str, ...], org: orgs.OrgName | None) -> frozenset[str]:
+    """The whole-name keys of one name: its tokens joined without spaces (``c:``), an
+    organisation's compact form (``c:``) and acronyms (``a:``). Token keys live in
+    :mod:`moneytrail.match.tokens`, Korean reading keys in the index."""
     keys: set[str] = set()
-    for token in tokens:
-        keys.add("t:" + token)
-        if len(token) > _AFFIX + 1 and not token.isdigit():
-            keys.add("b:" + token[:_AFFIX])
-            keys.add("e:" + token[-_AFFIX:])
-        if not token.isdigit():
-            code = text.phonetic_key(token)
-            if code:
-                keys.add("p:" + code)
-    if len(tokens) > 1:
+    if tokens:
         keys.add("c:" + "".join(tokens))
-    for reading in kor:
-        keys.add(korean_key(reading.surname, reading.given))
-        if len(reading.given) >= 2:
-            keys.add("kg:" + "|".join(reading.given))
     if org is not None:
         if org.compact:
             keys.add("c:" + org.compact)
         keys.update("a:" + a for a in org.acronyms)
-        keys.update("t:" + t for t in org.tokens)
         if len(tokens) == 1:  # a query that is itself an acronym
             keys.add("a:" + tokens[0])
-    for token in vessel:
-        keys.add("t:" + token)
     return frozenset(keys)
 
 
@@ -114,17 +99,10 @@ def korean_key(surname: str, given: tuple[str, ...]) -> str:
     return "k:" + surname + "|" + "|".join(given)
 
 
-def name_keys(name: PreparedName) -> frozenset[str]:
-    """Every blocking key of one prepared name."""
-    return name.keys
-
-
-def shares_key(a: PreparedName, b: PreparedName) -> bool:
-    """Whether two names share a blocking key (the scorer's precondition for a name score)."""
-    return not a.keys.isdisjoint(b.keys)
-
-
-
+def org_tokens(name: PreparedName) -> tuple[str, ...]:
+    """The tokens an organisation name is compared on: its distinctive words, or all of them."""
+    assert name.org is not None
+    return name.org.distinctive or name.org.tokens
 
 
 @cache
@@ -182,3 +160,18 @@ def prepare_entity(entity: Entity) -> PreparedEntity:
                     if i.kind in DECISIVE_IDS and i.value.strip())
     return PreparedEntity(entity, names, years(entity.birth_dates), entity.birth_dates,
                           entity_countries(entity), ids)
+
+
+def name_path(q: PreparedName, c: PreparedName, schema: Schema) -> str:
+    """How a query name is compared with a list name of an entity of ``schema``.
+
+    ``korean`` (both read as Korean personal names), ``organization``, ``vessel`` or ``tokens``.
+    The scorer and the index's score bounds both follow this, so they cannot disagree.
+    """
+    if schema is Schema.PERSON and q.korean and c.korean:
+        return "korean"
+    if schema is Schema.ORGANIZATION and q.org is not None and c.org is not None:
+        return "organization"
+    if schema is Schema.VESSEL and q.vessel and c.vessel:
+        return "vessel"
+    return "tokens"

@@ -27,21 +27,24 @@ The default threshold is :data:`THRESHOLD`; :data:`EXPLANATION_VERSION` versions
 from __future__ import annotations
 
 from dataclasses import dataclass
-from functools import lru_cache
 from typing import Any
 
-from rapidfuzz.distance import JaroWinkler
-from rapidfuzz.fuzz import ratio
-
 from moneytrail.match.index import Index
-from moneytrail.match.prepare import PreparedEntity, PreparedName, shares_key
+from moneytrail.match.prepare import (
+    WEAK_FACTOR,
+    PreparedEntity,
+    PreparedName,
+    name_path,
+    org_tokens,
+)
+from moneytrail.match.tokens import TOKEN_FLOOR, is_initial, token_sim
 from moneytrail.model import Schema
 from moneytrail.names import text
 
 THRESHOLD = 0.80
 EXPLANATION_VERSION = 1
-WEAK_ALIAS_FACTOR = 0.95
-_TOKEN_FLOOR = 0.80  # token pairs less similar than this count as not matched
+MIN_SCORE = 0.60  # Screener.match reports nothing below this (unless the threshold is lower)
+SYLLABIC_CAP = 0.60  # two Hangul (or Han) names that differ in a character score at most this
 
 def schema_compatible(query: Schema | None, entity: Schema) -> bool:
     """Only the same schema matches; a query without a schema is compatible with anything."""
@@ -80,45 +83,29 @@ def korean_similarity(a: PreparedName, b: PreparedName) -> tuple[float, str]:
     return best, detail or "different Korean names"
 
 
-@lru_cache(maxsize=1 << 18)  # ~60 MB at most; the list vocabulary repeats across queries
-def _token_sim(a: str, b: str) -> float:
-    if a == b:
-        return 1.0
-    if a.isdigit() or b.isdigit():
-        return 0.0  # numbers (vessel numbers, years) agree exactly or not at all
-    if (len(a) == 1) != (len(b) == 1):
-        # an initial stands for any name with that first letter (V. Putin, J.-C. Juncker)
-        return 0.9 if a[0] == b[0] else 0.0
-    if min(len(a), len(b)) <= 4:
-        # Jaro-Winkler is generous on short tokens (hoe/choe 0.92); count edits instead
-        sim = ratio(a, b) / 100.0
-    else:
-        sim = JaroWinkler.normalized_similarity(a, b)
-    if sim < 0.9 and text.phonetic_key(a) and text.phonetic_key(a) == text.phonetic_key(b):
-        sim = max(sim, 0.9)
-    # Below 0.95 a pair is more likely two different words than a typo: fall off twice as fast
-    # (lazarus/lazurnaya 0.87 -> 0.71, one typo in eight letters 0.96 stays).
-    return sim if sim >= 0.95 else sim - 2 * (0.95 - sim)
-
-
 def aligned_tokens(a: tuple[str, ...], b: tuple[str, ...], index: Index) -> float:
     """Align tokens one to one (greedy by similarity), weight by rarity, combine both sides.
 
-    The shorter name's weighted coverage counts 60%, the longer's 40%, so a missing middle name
+    The shorter name's weighted coverage counts 70%, the longer's 30%, so a missing middle name
     costs little while an unmatched given name costs a lot; a one-word name against a longer one
-    is discounted (one shared word is weak evidence).
+    is discounted (one shared word is weak evidence). Initials alone are no evidence: without
+    one aligned word of two letters or more the score is 0.
     """
     if not a or not b:
         return 0.0
-    pairs = sorted(((_token_sim(x, y), i, j) for i, x in enumerate(a) for j, y in enumerate(b)),
+    pairs = sorted(((token_sim(x, y), i, j) for i, x in enumerate(a) for j, y in enumerate(b)),
                    reverse=True)
     used_a: dict[int, float] = {}
     used_b: dict[int, float] = {}
+    word = False
     for sim, i, j in pairs:
-        if sim < _TOKEN_FLOOR:
+        if sim < TOKEN_FLOOR:
             break
         if i not in used_a and j not in used_b:
             used_a[i] = used_b[j] = sim
+            word = word or not (is_initial(a[i]) or is_initial(b[j]))
+    if not word:
+        return 0.0
     cover_a = _coverage(a, used_a, index)
     cover_b = _coverage(b, used_b, index)
     short, long_ = (cover_a, cover_b) if len(a) <= len(b) else (cover_b, cover_a)
@@ -135,33 +122,29 @@ def _coverage(tokens: tuple[str, ...], matched: dict[int, float], index: Index) 
 def name_similarity(q: PreparedName, c: PreparedName, schema: Schema,
                     index: Index) -> NameResult:
     """The similarity of one query name and one list name of an entity of ``schema``."""
-    if not shares_key(q, c):
-        return NameResult(0.0, "none", q, c, "no shared name key")
-    syllabic = _syllabic_difference(q, c)
-    if syllabic is not None:
-        return NameResult(0.6, "script", q, c, syllabic)
-    if schema is Schema.PERSON and q.korean and c.korean:
+    path = name_path(q, c, schema)
+    if path == "korean":
         score, detail = korean_similarity(q, c)
-        return NameResult(score, "korean", q, c, detail)
-    if schema is Schema.ORGANIZATION and q.org is not None and c.org is not None:
+        result = NameResult(score, "korean", q, c, detail)
+    elif path == "organization":
         result = _org_similarity(q, c, index)
-    elif schema is Schema.VESSEL and q.vessel and c.vessel:
+    elif path == "vessel":
         score = aligned_tokens(q.vessel, c.vessel, index)
         result = NameResult(score, "vessel", q, c, "vessel name tokens, numbers exact")
+    elif len(q.tokens) != len(c.tokens) and "".join(q.tokens) == "".join(c.tokens):
+        # a different split into words ("Al Hassan" / "Alhassan", "PolPot" / "Pol Pot")
+        result = NameResult(1.0, "compact", q, c, "names equal with spaces removed")
     else:
         score = aligned_tokens(q.tokens, c.tokens, index)
-        compact = ratio("".join(q.tokens), "".join(c.tokens)) / 100.0
-        # Joined-up spellings only explain a different split into words ("Al Hassan" /
-        # "Alhassan"), not a different word.
-        if compact > score and compact >= 0.9:
-            result = NameResult(compact, "compact", q, c, "names equal with spaces removed")
-        else:
-            result = NameResult(score, "tokens", q, c, "aligned tokens, rarity-weighted")
+        result = NameResult(score, "tokens", q, c, "aligned tokens, rarity-weighted")
     numbers_q, numbers_c = _numbers(q.tokens), _numbers(c.tokens)
     if numbers_q and numbers_c and numbers_q != numbers_c:
-        return NameResult(result.score * 0.7, result.method, q, c,
-                          f"{result.detail}; numbers differ {sorted(numbers_q)} / "
-                          f"{sorted(numbers_c)}")
+        result = NameResult(result.score * 0.7, result.method, q, c,
+                            f"{result.detail}; numbers differ {sorted(numbers_q)} / "
+                            f"{sorted(numbers_c)}")
+    syllabic = _syllabic_difference(q, c)
+    if syllabic is not None and result.score > SYLLABIC_CAP:
+        result = NameResult(SYLLABIC_CAP, "script", q, c, syllabic)
     return result
 
 
@@ -201,9 +184,7 @@ def _org_similarity(q: PreparedName, c: PreparedName, index: Index) -> NameResul
         return NameResult(0.90, "organization", q, c, f"acronym of {c.original}")
     if len(c.tokens) == 1 and c.tokens[0] in qo.acronyms:
         return NameResult(0.90, "organization", q, c, f"{c.original} is an acronym")
-    distinct = aligned_tokens(qo.distinctive or qo.tokens, co.distinctive or co.tokens, index)
-    compact = ratio(qo.compact, co.compact) / 100.0 if qo.compact and co.compact else 0.0
-    score = max(distinct, compact if compact >= 0.9 else 0.0)
+    score = aligned_tokens(org_tokens(q), org_tokens(c), index)
     return NameResult(score, "organization", q, c,
                       "distinctive words (legal forms and generic words aside)")
 
@@ -229,11 +210,19 @@ class Scored:
     features: tuple[Feature, ...]
 
 
+BIRTH_BONUS, COUNTRY_BONUS = 0.05, 0.03
+
+
+def max_bonus(query_dates: tuple[str, ...], query_countries: frozenset[str]) -> float:
+    """The most the non-name features can add to a name score for this query."""
+    return (BIRTH_BONUS if query_dates else 0.0) + (COUNTRY_BONUS if query_countries else 0.0)
+
+
 def birth_feature(query_dates: tuple[str, ...], entity: PreparedEntity) -> Feature | None:
     if not query_dates or not entity.birth_dates:
         return None
     if set(query_dates) & set(entity.birth_dates) and any(len(d) == 10 for d in query_dates):
-        return Feature("birth_date", 1.0, 0.05, "same date of birth")
+        return Feature("birth_date", 1.0, BIRTH_BONUS, "same date of birth")
     q_years = {int(d[:4]) for d in query_dates if d[:4].isdigit()}
     if q_years & entity.birth_years:
         return Feature("birth_date", 0.9, 0.03, "same year of birth")
@@ -246,8 +235,14 @@ def birth_feature(query_dates: tuple[str, ...], entity: PreparedEntity) -> Featu
 def score_pair(query_names: tuple[PreparedName, ...], query_schema: Schema | None,
                query_dates: tuple[str, ...], query_countries: frozenset[str],
                query_gender: str | None, query_ids: frozenset[str],
-               entity: PreparedEntity, index: Index) -> Scored | None:
-    """Score a query against one entity; None when the schemas cannot match."""
+               entity: PreparedEntity, index: Index,
+               name_bounds: list[tuple[float, PreparedName]] | None = None) -> Scored | None:
+    """Score a query against one entity; None when the schemas cannot match.
+
+    ``name_bounds``: the entity's names with an upper bound of their (weak-discounted) name
+    score, best first (from :meth:`Index.bounds`); names that cannot beat the best found so
+    far are not compared. Without it every name is compared.
+    """
     schema = entity.entity.schema
     if not schema_compatible(query_schema, schema):
         return None
@@ -256,10 +251,13 @@ def score_pair(query_names: tuple[PreparedName, ...], query_schema: Schema | Non
         key = sorted(shared_ids)[0]
         return Scored(1.0, None, (Feature("identifier", 1.0, 1.0, f"same identifier {key}"),))
     best: NameResult | None = None
-    for q in query_names:
-        for c in entity.names:
+    listed = name_bounds if name_bounds is not None else [(1.0, c) for c in entity.names]
+    for bound, c in listed:
+        if best is not None and bound <= best.score:
+            break
+        for q in query_names:
             result = name_similarity(q, c, schema, index)
-            score = result.score * (WEAK_ALIAS_FACTOR if c.weak else 1.0)
+            score = result.score * (WEAK_FACTOR if c.weak else 1.0)
             if best is None or score > best.score:
                 best = NameResult(score, result.method, q, c, result.detail)
     if best is None or best.score <= 0.0:
@@ -272,7 +270,7 @@ def score_pair(query_names: tuple[PreparedName, ...], query_schema: Schema | Non
         features.append(birth)
     if query_countries and entity.countries:
         if query_countries & entity.countries:
-            features.append(Feature("country", 1.0, 0.03,
+            features.append(Feature("country", 1.0, COUNTRY_BONUS,
                                     f"shared country {sorted(query_countries & entity.countries)}"))
         else:
             features.append(Feature("country", 0.0, -0.05, "no shared country"))
