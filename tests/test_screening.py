@@ -204,3 +204,35 @@ def test_leading_titles_are_not_part_of_a_persons_name(screener):
         best = top(screener, Query.of(written, schema="Person"))
         assert best.entity.caption.startswith("PUTIN, Vladimir"), written
     assert prepare_name("General", Schema.PERSON).tokens == ("general",)
+
+
+def test_index_kept_on_disk_is_read_back_and_rebuilt_when_stale(tmp_path, lists_dir,
+                                                                 monkeypatch):
+    from moneytrail import lists
+    from moneytrail.match.index import Index
+    from moneytrail.store import Store
+
+    store = Store.open(f"sqlite:///{tmp_path / 'db.sqlite'}")
+    lists.load_path(store, lists_dir / "un_2026-02-27")
+    cache = tmp_path / "index"
+    built = Screener.from_store(store, cache_dir=cache)
+    kept = list(cache.glob("*.pickle"))
+    assert len(kept) == 1
+    expected = [m.to_dict() for m in built.match("KIM Yong Chol")]
+
+    def no_build(*args, **kwargs):
+        raise AssertionError("index rebuilt although a current one is on disk")
+
+    with monkeypatch.context() as m:
+        m.setattr(Index, "build", classmethod(no_build))
+        read = Screener.from_store(store, cache_dir=cache)
+    assert [r.to_dict() for r in read.match("KIM Yong Chol")] == expected
+
+    kept[0].write_bytes(b"not a pickle")  # damaged: rebuilt, not trusted
+    assert len(Screener.from_store(store, cache_dir=cache).index) == len(built.index)
+
+    lists.load_path(store, lists_dir / "uk_ofsi_2018-04-13")  # a new snapshot: a new index
+    grown = Screener.from_store(store, cache_dir=cache)
+    assert len(grown.index) > len(built.index)
+    assert [p.name for p in cache.glob("*.pickle")] != [kept[0].name]
+    assert len(list(cache.glob("*.pickle"))) == 1

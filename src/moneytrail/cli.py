@@ -248,7 +248,7 @@ def _screener(settings: Settings) -> "Screener":
     if not store.latest_snapshots():
         err.print("[red]error:[/] no lists loaded; run [bold]moneytrail lists update[/] first")
         raise typer.Exit(1)
-    return Screener.from_store(store)
+    return Screener.from_store(store, cache_dir=settings.home / "index")
 
 
 def _schema_option(value: Optional[str]) -> Optional[str]:

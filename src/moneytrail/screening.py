@@ -7,7 +7,13 @@ so one instance serves any number of threads, and each call is independent of th
 
 from __future__ import annotations
 
+import gc
+import hashlib
+import os
+import pickle
 from dataclasses import dataclass, field
+from functools import lru_cache
+from pathlib import Path
 from typing import Any, Iterable
 
 import numpy as np
@@ -28,7 +34,7 @@ from moneytrail.match.score import (
     max_bonus,
     score_pair,
 )
-from moneytrail.model import Entity, IdKind, Name, Schema
+from moneytrail.model import Entity, IdKind, Name, Schema, Snapshot
 from moneytrail.store import Store
 
 
@@ -111,21 +117,35 @@ class Screener:
 
     @classmethod
     def from_store(cls, store: Store | None = None, *, sources: Iterable[str] | None = None,
-                   threshold: float = THRESHOLD) -> "Screener":
-        """Build the index from the newest snapshot of every list (or of ``sources``)."""
+                   threshold: float = THRESHOLD, cache_dir: Path | None = None) -> "Screener":
+        """Build the index from the newest snapshot of every list (or of ``sources``).
+
+        With ``cache_dir`` the built index is kept there as a file, keyed by the snapshots and
+        by the matcher's code and data, and read back by the next process instead of being
+        rebuilt (about 0.6 s against 4 s on every list). The file is a pickle: keep the
+        directory as private as the store (the CLI uses ``$MONEYTRAIL_HOME/index``).
+        """
         if store is None:
             from moneytrail.settings import Settings
             store = Store.open(Settings.from_env().database_url)
         wanted = set(sources) if sources else None
         snaps = [s for s in store.latest_snapshots() if wanted is None or s.source in wanted]
+        snapshot_ids = tuple(s.id for s in snaps if s.id is not None)
+        path = None
+        if cache_dir is not None:
+            path = cache_dir / f"{_index_key(snaps)}.pickle"
+            index = _read_index(path)
+            if index is not None:
+                return cls(index, threshold)
 
         def entities() -> Iterable[Entity]:
             for snap in snaps:
                 yield from store.entities(snap.id)  # type: ignore[arg-type]
 
-        return cls.from_entities(entities(), snapshot_ids=tuple(s.id for s in snaps  # type: ignore[misc]
-                                                                 if s.id is not None),
-                                 threshold=threshold)
+        index = Index.build(entities(), snapshot_ids)
+        if path is not None:
+            _write_index(path, index)
+        return cls(index, threshold)
 
     # -- screening -----------------------------------------------------------------------
 
@@ -226,3 +246,51 @@ def _entity_of(query: Query) -> Entity:
                   names=tuple(Name(n) for n in query.names), birth_dates=query.birth_dates,
                   countries=query.countries, gender=query.gender,
                   identifiers=tuple(Identifier(IdKind(k), v) for k, v in query.identifiers))
+
+
+@lru_cache(maxsize=1)
+def _code_fingerprint() -> str:
+    """A hash of everything an index depends on besides the lists: the matcher's code and data."""
+    root = Path(__file__).resolve().parent
+    digest = hashlib.sha256(EXPLANATION_VERSION.to_bytes(2, "big"))
+    for folder in ("match", "names", "data"):
+        for file in sorted((root / folder).rglob("*")):
+            if file.is_file() and file.suffix in (".py", ".tsv", ".txt", ".json"):
+                digest.update(file.relative_to(root).as_posix().encode())
+                digest.update(file.read_bytes())
+    return digest.hexdigest()
+
+
+def _index_key(snaps: list[Snapshot]) -> str:
+    digest = hashlib.sha256(_code_fingerprint().encode())
+    for snap in snaps:
+        digest.update(f"{snap.id}|{snap.source}|{snap.sha256}|{snap.loaded_at}\n".encode())
+    return digest.hexdigest()[:32]
+
+
+def _read_index(path: Path) -> Index | None:
+    """The index kept at ``path``, or None when there is none or it cannot be read."""
+    if not path.is_file():
+        return None
+    gc.disable()  # millions of small objects: collection passes would double the load time
+    try:
+        with path.open("rb") as f:
+            index = pickle.load(f)
+    except Exception:  # a truncated or foreign file: rebuild it
+        return None
+    finally:
+        gc.enable()
+    gc.freeze()  # the index lives as long as the process: keep it out of collections
+    return index if isinstance(index, Index) else None
+
+
+def _write_index(path: Path, index: Index) -> None:
+    """Keep the index at ``path`` (written whole, then renamed; older indexes removed)."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    part = path.with_suffix(".part")
+    with os.fdopen(os.open(part, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600), "wb") as f:
+        pickle.dump(index, f, protocol=pickle.HIGHEST_PROTOCOL)
+    os.replace(part, path)
+    for old in path.parent.glob("*.pickle"):
+        if old != path:
+            old.unlink(missing_ok=True)

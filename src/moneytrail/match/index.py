@@ -29,9 +29,10 @@ entity would, which ``tests/test_screening.py`` checks by brute force.
 from __future__ import annotations
 
 import math
+import pickle
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
-from typing import Iterable
+from typing import Iterable, Sequence, overload
 
 import numpy as np
 from rapidfuzz import process
@@ -88,7 +89,7 @@ class Postings:
 class Index:
     """Entities prepared for screening, their names, and the keys and postings over them."""
 
-    entities: list[PreparedEntity] = field(default_factory=list)
+    entities: Sequence[PreparedEntity] = field(default_factory=list)
     names: list[PreparedName] = field(default_factory=list)
     name_entity: np.ndarray = field(default_factory=lambda: _EMPTY_I)
     first_name: np.ndarray = field(default_factory=lambda: _EMPTY_I)  # per entity, + sentinel
@@ -99,8 +100,8 @@ class Index:
     vocab_list: list[str] = field(default_factory=list)
     token_index: dict[str, tuple[int, ...]] = field(default_factory=dict)
     postings: dict[str, Postings] = field(default_factory=dict)
-    name_keys: dict[str, np.ndarray] = field(default_factory=dict)
-    korean_keys: dict[str, np.ndarray] = field(default_factory=dict)
+    name_keys: dict[str, tuple[int, ...]] = field(default_factory=dict)
+    korean_keys: dict[str, tuple[int, ...]] = field(default_factory=dict)
     id_postings: dict[str, list[int]] = field(default_factory=dict)
     token_df: dict[str, int] = field(default_factory=dict)
     snapshot_ids: tuple[int, ...] = ()
@@ -109,11 +110,16 @@ class Index:
 
     @property
     def name_count(self) -> int:
-        return len(self.names)
+        return len(self.name_entity)
 
     def __getstate__(self) -> dict:
+        """Pickled for :func:`moneytrail.screening.Screener.from_store`'s index file: entities
+        go as one pickle each, read back only when a query needs one (a query scores a
+        handful), so a process answers within a second of reading the file."""
         state = dict(self.__dict__)
         state["_similar"] = {}  # a cache, rebuilt as queries come
+        state["names"] = []  # the entities hold them
+        state["entities"] = _LazyEntities.of(self.entities)
         return state
 
     # -- building ------------------------------------------------------------------------
@@ -125,12 +131,14 @@ class Index:
         df: dict[str, int] = defaultdict(int)
         ids: dict[str, list[int]] = defaultdict(list)
         name_entity, factor, schema_code, first = [], [], [], []
+        prepared_all: list[PreparedEntity] = []
+        index.entities = prepared_all
         for entity in entities:
             if entity.schema is Schema.OTHER:
                 continue
             prepared = prepare_entity(entity)
-            position = len(index.entities)
-            index.entities.append(prepared)
+            position = len(prepared_all)
+            prepared_all.append(prepared)
             first.append(len(index.names))
             tokens: set[str] = set()
             for name in prepared.names:
@@ -205,8 +213,8 @@ class Index:
             for key in token_keys(token):
                 token_index[key].append(vocab_id)
         self.token_index = {k: tuple(v) for k, v in token_index.items()}
-        self.name_keys = {k: np.unique(np.array(v, dtype=np.int32)) for k, v in name_keys.items()}
-        self.korean_keys = {k: np.unique(np.array(v, dtype=np.int32)) for k, v in korean.items()}
+        self.name_keys = {k: tuple(sorted(set(v))) for k, v in name_keys.items()}
+        self.korean_keys = {k: tuple(sorted(set(v))) for k, v in korean.items()}
         self.korean_names = korean_names
 
     def _vocab_id(self, token: str) -> int:
@@ -281,7 +289,7 @@ class Index:
         postings = self.postings[path]
         if not query:
             return _EMPTY_I, _EMPTY_F
-        n_names = len(self.names)
+        n_names = len(self.name_entity)
         query_sum = np.zeros(n_names)
         token_best = np.zeros(n_names)
         best_sim: dict[int, float] = {}
@@ -361,7 +369,7 @@ class Index:
                floor: float) -> tuple[np.ndarray, np.ndarray]:
         """Per entity and per list name, an upper bound of the name score any of ``names``
         can reach against it (weak aliases discounted); those below ``floor`` may show 0."""
-        n_names = len(self.names)
+        n_names = len(self.name_entity)
         best = np.zeros(n_names)
         for q in names:
             for path, tokens in (("tokens", q.tokens),
@@ -387,7 +395,8 @@ class Index:
                     np.maximum.at(best, positions, values)
             for key in q.keys:
                 if key[:2] in ("c:", "a:") and (held := self.name_keys.get(key)) is not None:
-                    np.maximum.at(best, held, 1.0 if key[0] == "c" else 0.9)
+                    np.maximum.at(best, np.array(held, dtype=np.int32),
+                                  1.0 if key[0] == "c" else 0.9)
         best *= self.name_factor
         if schema is not None:
             best[self.name_schema != _SCHEMAS.index(schema)] = 0.0
@@ -399,9 +408,43 @@ class Index:
     def name_bounds(self, position: int, best: np.ndarray) -> list[tuple[float, PreparedName]]:
         """An entity's names with their bounds from :meth:`bounds`, best first."""
         start, end = int(self.first_name[position]), int(self.first_name[position + 1])
-        found = [(float(best[i]), self.names[i]) for i in range(start, end) if best[i] > 0.0]
+        names = self.entities[position].names
+        found = [(float(best[i]), names[i - start]) for i in range(start, end) if best[i] > 0.0]
         found.sort(key=lambda item: -item[0])
         return found
+
+
+class _LazyEntities(Sequence[PreparedEntity]):
+    """Prepared entities kept pickled one by one, unpickled on first use."""
+
+    def __init__(self, blobs: list[bytes]) -> None:
+        self._blobs = blobs
+        self._done: dict[int, PreparedEntity] = {}
+
+    @classmethod
+    def of(cls, entities: Sequence[PreparedEntity]) -> "_LazyEntities":
+        if isinstance(entities, _LazyEntities):
+            return entities
+        return cls([pickle.dumps(e, protocol=pickle.HIGHEST_PROTOCOL) for e in entities])
+
+    def __len__(self) -> int:
+        return len(self._blobs)
+
+    @overload
+    def __getitem__(self, i: int) -> PreparedEntity: ...
+    @overload
+    def __getitem__(self, i: slice) -> list[PreparedEntity]: ...
+
+    def __getitem__(self, i: int | slice) -> PreparedEntity | list[PreparedEntity]:
+        if isinstance(i, slice):
+            return [self[j] for j in range(*i.indices(len(self)))]
+        found = self._done.get(i)
+        if found is None:
+            found = self._done[i] = pickle.loads(self._blobs[i])
+        return found
+
+    def __getstate__(self) -> dict:
+        return {"_blobs": self._blobs, "_done": {}}
 
 
 def _korean_index_keys(name: PreparedName) -> set[str]:
