@@ -181,14 +181,45 @@ def test_one_different_hangul_or_han_character_is_a_different_name(screener):
     assert same.match
 
 
-def test_numbers_in_names_must_agree(screener):
+def test_numbers_in_names_are_compared_on_their_own(screener):
+    """A different number lowers the score and says so (series and vintages are written
+    loosely); an organisation number on one side only names a sibling: no match."""
     for a, b, schema in (("Snow Storm 1", "Snow Storm 2", "Vessel"),
                          ("KKR Fund VIII", "KKR Fund IX", "Organization")):
-        result = screener.compare(Query.of(a, schema=schema), Query.of(b, schema=schema))
-        assert not result.match, (a, b, result.explanation)
+        differ = screener.compare(Query.of(a, schema=schema), Query.of(b, schema=schema))
+        same = screener.compare(Query.of(a, schema=schema), Query.of(a, schema=schema))
+        assert differ.score < same.score, (a, b)
+        assert "numbers differ" in differ.explanation["features"][0]["detail"]
+    sibling = screener.compare(Query.of("Bowne Global Solutions", schema="Organization"),
+                               Query.of("Bowne Global Solutions II", schema="Organization"))
+    assert not sibling.match, sibling.explanation
     same = screener.compare(Query.of("KKR Fund VIII", schema="Organization"),
                             Query.of("KKR FUND VIII L.P.", schema="Organization"))
     assert same.match
+    words = screener.compare(Query.of("Brigade Forty-Four", schema="Organization"),
+                             Query.of("Brigade 44", schema="Organization"))
+    assert words.match and words.score == 1.0
+
+
+def test_namesakes_differing_in_one_word_or_in_patronymic_order_stay_apart(screener):
+    for a, b in (("TARIQ ANWAR EL SAYED MOHAMED", "TARIQ ANWAR EL SAYED AHMED"),
+                 ("SALMAN BIN MUHAMMAD AL-RAWI", "MUHAMMAD BIN SALMAN AL-RAWI"),
+                 ("Oleksandr Zelenskyy", "Volodymyr Oleksandrovych Zelenskyy")):
+        result = screener.compare(Query.of(a, schema="Person"), Query.of(b, schema="Person"))
+        assert not result.match, (a, b, result.explanation)
+    for a, b in (("Ted Doe", "Theodore Doe"), ("Osama bin Laden", "Usama ibn Laden"),
+                 ("Vladimir Pulin", "Vladimir Putin")):
+        result = screener.compare(Query.of(a, schema="Person"), Query.of(b, schema="Person"))
+        assert result.match, (a, b, result.explanation)
+
+
+def test_a_country_on_one_side_of_an_organisation_name_is_a_subsidiary(screener):
+    result = screener.compare(Query.of("Banco Santander S.A.", schema="Organization"),
+                              Query.of("Banco Santander Chile S.A.", schema="Organization"))
+    assert not result.match and "country" in result.explanation["features"][0]["detail"]
+    typo = screener.compare(Query.of("Bank of Chima Limited", schema="Organization"),
+                            Query.of("Bank of China Limited", schema="Organization"))
+    assert typo.match
 
 
 def test_initials_stand_for_names(screener):

@@ -43,7 +43,7 @@ from moneytrail.match.prepare import (
     WEAK_FACTOR,
     PreparedName,
     korean_key,
-    org_tokens,
+    path_words,
     prepare_entity,
 )
 from moneytrail.match.tokens import (
@@ -165,11 +165,11 @@ class Index:
     def _path_tokens(self, position: int) -> dict[str, tuple[str, ...]]:
         name = self.names[position]
         schema = self.entities[self.name_entity[position]].entity.schema
-        found = {"tokens": name.tokens}
+        found = {"tokens": path_words(name, "tokens")}
         if schema is Schema.ORGANIZATION and name.org is not None:
-            found["organization"] = org_tokens(name)
+            found["organization"] = path_words(name, "organization")
         if schema is Schema.VESSEL and name.vessel:
-            found["vessel"] = name.vessel
+            found["vessel"] = path_words(name, "vessel")
         return found
 
     def _build_postings(self) -> None:
@@ -372,9 +372,8 @@ class Index:
         n_names = len(self.name_entity)
         best = np.zeros(n_names)
         for q in names:
-            for path, tokens in (("tokens", q.tokens),
-                                 ("organization", org_tokens(q) if q.org is not None else ()),
-                                 ("vessel", q.vessel)):
+            for path in PATHS:
+                tokens = path_words(q, path)
                 positions, values = self.aligned_bound(path, tokens)
                 if path == "tokens" and positions.size:
                     other = np.zeros(positions.size, dtype=bool)

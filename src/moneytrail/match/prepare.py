@@ -6,7 +6,7 @@ same functions, so what the index keys on and what the scorer compares can never
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import cache, lru_cache
 from importlib.resources import files
 
@@ -54,6 +54,10 @@ class PreparedName:
     org: orgs.OrgName | None  # organisations
     vessel: tuple[str, ...]  # vessels
     keys: frozenset[str]  # whole-name keys (see _keys), computed once
+    numbers: frozenset[int]  # numbers in the name (digits, Roman numerals past the first word)
+    words: tuple[str, ...]  # tokens without the numbers: what the token comparison aligns
+    org_words: tuple[str, ...]  # an organisation's distinctive words without numbers
+    vessel_words: tuple[str, ...]  # a vessel's words without numbers
 
     @property
     def weak(self) -> bool:
@@ -75,8 +79,72 @@ def prepare_name(full: str, schema: Schema | None, kind: str = "query") -> Prepa
     latin = full if text.detect_script(full) in ("Latn", "Zyyy") else text.to_latin(full)
     org = orgs.org_name(latin) if is_org and norm else None
     vessel = orgs.vessel_name(latin) if schema is Schema.VESSEL else ()
-    return PreparedName(full, kind, norm, tokens, kor, org, vessel,
-                        _keys(tokens, org))
+    if schema is not Schema.PERSON:
+        tokens, vessel = number_words(tokens), number_words(vessel)
+        if org is not None:
+            org = replace(org, tokens=number_words(org.tokens),
+                          distinctive=number_words(org.distinctive))
+    # an organisation's numbers are read without its legal forms (B.V. is not "B 5")
+    numbers = _numbers(org.tokens if org is not None else tokens) | _numbers(vessel)
+    org_words = _without_numbers(org.distinctive or org.tokens) if org is not None else ()
+    return PreparedName(full, kind, norm, tokens, kor, org, vessel, _keys(tokens, org), numbers,
+                        _without_numbers(tokens), org_words, _without_numbers(vessel))
+
+
+_ROMAN = {"i": 1, "ii": 2, "iii": 3, "iv": 4, "v": 5, "vi": 6, "vii": 7, "viii": 8, "ix": 9,
+          "x": 10, "xi": 11, "xii": 12, "xiii": 13, "xiv": 14, "xv": 15, "xx": 20}
+
+
+def _is_number(token: str, position: int) -> bool:
+    """Digits; a Roman numeral past the first word; I, V and X only after two words (Capital
+    Partners V, Trust I), since earlier they are more often an initial (Vladimir V Putin)."""
+    if token.isdigit():
+        return len(token) < 10
+    return token in _ROMAN and position >= (2 if token in ("i", "v", "x") else 1)
+
+
+def _numbers(tokens: tuple[str, ...]) -> frozenset[int]:
+    """Numbers in a name: digits and Roman numerals (Fund VIII, Sea Star 7), see _is_number."""
+    return frozenset(int(t) if t.isdigit() else _ROMAN[t]
+                     for i, t in enumerate(tokens) if _is_number(t, i))
+
+
+_UNITS = {w: i for i, w in enumerate(
+    "zero one two three four five six seven eight nine ten eleven twelve thirteen fourteen "
+    "fifteen sixteen seventeen eighteen nineteen".split())}
+_TENS = {w: 10 * (i + 2) for i, w in enumerate(
+    "twenty thirty forty fifty sixty seventy eighty ninety".split())}
+_TENS["fourty"] = 40  # a common misspelling
+
+
+def number_words(tokens: tuple[str, ...]) -> tuple[str, ...]:
+    """English number words as digits: ``brigade forty four`` -> ``brigade 44`` (also
+    ``forty 4``), ``three percenters`` -> ``3 percenters``. Not applied to persons' names."""
+    if not any(t in _UNITS or t in _TENS for t in tokens):
+        return tokens
+    out: list[str] = []
+    i = 0
+    while i < len(tokens):
+        token = tokens[i]
+        if token in _TENS:
+            value = _TENS[token]
+            nxt = tokens[i + 1] if i + 1 < len(tokens) else ""
+            unit = _UNITS.get(nxt, int(nxt) if nxt.isdigit() and len(nxt) == 1 else None)
+            if unit is not None and 0 < unit < 10:
+                value += unit
+                i += 1
+            out.append(str(value))
+        elif token in _UNITS:
+            out.append(str(_UNITS[token]))
+        else:
+            out.append(token)
+        i += 1
+    return tuple(out)
+
+
+def _without_numbers(tokens: tuple[str, ...]) -> tuple[str, ...]:
+    """The words of a name without its numbers (they are compared on their own)."""
+    return tuple(t for i, t in enumerate(tokens) if not _is_number(t, i))
 
 
 def _keys(tokens: tuple[str, ...], org: orgs.OrgName | None) -> frozenset[str]:
@@ -99,10 +167,13 @@ def korean_key(surname: str, given: tuple[str, ...]) -> str:
     return "k:" + surname + "|" + "|".join(given)
 
 
-def org_tokens(name: PreparedName) -> tuple[str, ...]:
-    """The tokens an organisation name is compared on: its distinctive words, or all of them."""
-    assert name.org is not None
-    return name.org.distinctive or name.org.tokens
+def path_words(name: PreparedName, path: str) -> tuple[str, ...]:
+    """The words a name is aligned on along a comparison path (see :func:`name_path`)."""
+    if path == "organization":
+        return name.org_words
+    if path == "vessel":
+        return name.vessel_words
+    return name.words
 
 
 @cache
@@ -114,16 +185,17 @@ def _titles() -> tuple[tuple[str, ...], ...]:
 
 
 def strip_titles(tokens: tuple[str, ...]) -> tuple[str, ...]:
-    """A person's name without the titles that lead it (President, Dr, Sheikh ...).
-
-    Only from the start, and never everything: "General" alone stays a name.
-    """
+    """A person's name without the titles that lead or end it (President, Dr, Sheikh ...,
+    Hungarian ``elnok`` after the name). Never everything: "General" alone stays a name."""
     changed = True
     while changed and len(tokens) > 1:
         changed = False
         for title in _titles():
             if len(title) < len(tokens) and tokens[:len(title)] == title:
                 tokens, changed = tokens[len(title):], True
+                break
+            if len(title) < len(tokens) and tokens[-len(title):] == title:
+                tokens, changed = tokens[:-len(title)], True
                 break
     return tokens
 

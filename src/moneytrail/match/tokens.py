@@ -10,7 +10,8 @@ query token, so a score bound computed from the keys is a true upper bound.
 
 from __future__ import annotations
 
-from functools import lru_cache
+from functools import cache, lru_cache
+from importlib.resources import files
 
 from rapidfuzz.distance import OSA, JaroWinkler
 from rapidfuzz.fuzz import ratio
@@ -19,6 +20,7 @@ from moneytrail.names import text
 
 TOKEN_FLOOR = 0.80  # token pairs less similar than this count as not matched
 INITIAL_SIM = 0.90  # an initial against a word it may stand for (V. / Vladimir)
+NICKNAME_SIM = 0.90  # a short form against its full name (Ted / Theodore)
 # Without equality, an initial, a shared phonetic code or a single typo, token_sim reaches the
 # floor only when Jaro-Winkler (or the edit ratio, for short tokens) is at least this.
 AFFIX_CUTOFF = 0.90
@@ -26,11 +28,33 @@ _AFFIX = 3
 _TYPO_MIN = 4  # shortest token (both sides) where one typo is forgiven
 
 
+@cache
+def _nicknames() -> dict[str, frozenset[str]]:
+    """Each name and short form -> the full names it stands for (data/nicknames.tsv)."""
+    found: dict[str, set[str]] = {}
+    raw = files("moneytrail").joinpath("data/nicknames.tsv").read_text("utf-8")
+    for line in raw.splitlines():
+        if not line.strip() or line.startswith("#"):
+            continue
+        full, *short = line.split("\t")
+        for name in (full, *short):
+            found.setdefault(name, set()).add(full)
+    return {k: frozenset(v) for k, v in found.items()}
+
+
+def nickname_of(a: str, b: str) -> bool:
+    """Whether one token is a short form of the other (Ted/Theodore, Bibi/Benjamin), or both
+    short forms of one name (Ted/Teddy)."""
+    fulls = _nicknames()
+    return not fulls.get(a, frozenset()).isdisjoint(fulls.get(b, frozenset()))
+
+
 @lru_cache(maxsize=1 << 17)
 def token_keys(token: str) -> frozenset[str]:
-    """The keys of one token: itself, its first and last three letters, its phonetic code, and
-    (from four letters) the token with one letter deleted, so two tokens one typo apart
-    (``putin``/``pulin``, ``vucic``/``vukic``, ``nvidia``/``invidia``) always share a key."""
+    """The keys of one token: itself, its first and last three letters, its phonetic code, the
+    full names it may be short for (``n:``), and (from four letters) the token with one letter
+    deleted, so two tokens one typo apart (``putin``/``pulin``, ``vucic``/``vukic``,
+    ``nvidia``/``invidia``) always share a key."""
     keys = {"t:" + token}
     if token.isdigit():
         return frozenset(keys)
@@ -43,7 +67,19 @@ def token_keys(token: str) -> frozenset[str]:
     code = text.phonetic_key(token)
     if code:
         keys.add("p:" + code)
+    keys.update("n:" + full for full in _nicknames().get(token, ()))
+    if token in LINKS:
+        keys.add("n:bin")
     return frozenset(keys)
+
+
+LINKS = frozenset({"bin", "ibn", "ben", "bint", "binti"})
+def derived_name(a: str, b: str) -> bool:
+    """Whether the longer token is the shorter one (less its last letter) with three letters
+    or more added: a patronymic (Vladimir / Vladimirovich, in any transliteration: -ovici,
+    -owitsch, -ovics ...) or a diminutive (Ronaldo / Ronaldinho); another name, not a typo."""
+    short, long_ = (a, b) if len(a) <= len(b) else (b, a)
+    return len(short) >= 4 and len(long_) - len(short) >= 3 and long_.startswith(short[:-1])
 
 
 def is_initial(token: str) -> bool:
@@ -62,6 +98,12 @@ def token_sim(a: str, b: str) -> float:
         return INITIAL_SIM if a[0] == b[0] and len(a) != len(b) else 0.0
     if token_keys(a).isdisjoint(token_keys(b)):
         return 0.0
+    if nickname_of(a, b):
+        return NICKNAME_SIM
+    if a in LINKS and b in LINKS:
+        return 1.0  # bin = ibn = ben (son of)
+    if derived_name(a, b):
+        return 0.0  # Oleksandr is not Oleksandrovych (his father's name), Ronaldo not Ronaldinho
     if min(len(a), len(b)) <= 4:
         # Jaro-Winkler is generous on short tokens (hoe/choe 0.92); count edits instead
         sim = ratio(a, b) / 100.0
