@@ -205,7 +205,7 @@ class Screener:
                                                             else Query.of(b, schema=query.schema))
         threshold = self.threshold if threshold is None else threshold
         names, ids = _prepare_query(query)
-        prepared = prepare_entity(target)
+        prepared = self.index.prepared(target) or prepare_entity(target)
         scored = score_pair(names, query.schema, query.birth_dates, frozenset(query.countries),
                             query.gender, ids, prepared, self.index)
         if scored is None:

@@ -107,6 +107,7 @@ class Index:
     snapshot_ids: tuple[int, ...] = ()
     _idf: dict[str, float] = field(default_factory=dict, repr=False)
     _similar: dict[str, tuple[list[int], list[float]]] = field(default_factory=dict, repr=False)
+    _positions: dict[str, int] | None = field(default=None, repr=False)
 
     @property
     def name_count(self) -> int:
@@ -117,7 +118,8 @@ class Index:
         go as one pickle each, read back only when a query needs one (a query scores a
         handful), so a process answers within a second of reading the file."""
         state = dict(self.__dict__)
-        state["_similar"] = {}  # a cache, rebuilt as queries come
+        state["_similar"] = {}  # caches, rebuilt as queries come
+        state["_positions"] = None
         state["names"] = []  # the entities hold them
         state["entities"] = _LazyEntities.of(self.entities)
         return state
@@ -240,6 +242,16 @@ class Index:
         """Distinct keys of every kind (token keys, name keys, Korean keys, identifiers)."""
         return (len(self.token_index) + len(self.name_keys) + len(self.korean_keys)
                 + len(self.id_postings))
+
+    def prepared(self, entity: Entity) -> PreparedEntity | None:
+        """The index's prepared form of this very entity (same id and content), if it holds it."""
+        if self._positions is None:
+            self._positions = {e.entity.id: i for i, e in enumerate(self.entities)}
+        position = self._positions.get(entity.id)
+        if position is None:
+            return None
+        found = self.entities[position]
+        return found if found.entity is entity or found.entity == entity else None
 
     def id_hits(self, id_keys: Iterable[str]) -> set[int]:
         """Positions of the entities holding any of these identifier keys."""

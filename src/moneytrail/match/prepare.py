@@ -184,11 +184,18 @@ def _titles() -> tuple[tuple[str, ...], ...]:
     return tuple(sorted(found, key=len, reverse=True))  # longest first: "his excellency"
 
 
+@cache
+def _title_ends() -> frozenset[str]:
+    """Every first and last word of a title: a name with neither at an end has no title."""
+    return frozenset(w for title in _titles() for w in (title[0], title[-1]))
+
+
 def strip_titles(tokens: tuple[str, ...]) -> tuple[str, ...]:
     """A person's name without the titles that lead or end it (President, Dr, Sheikh ...,
     Hungarian ``elnok`` after the name). Never everything: "General" alone stays a name."""
+    ends = _title_ends()
     changed = True
-    while changed and len(tokens) > 1:
+    while changed and len(tokens) > 1 and (tokens[0] in ends or tokens[-1] in ends):
         changed = False
         for title in _titles():
             if len(title) < len(tokens) and tokens[:len(title)] == title:

@@ -103,15 +103,14 @@ def aligned_tokens(a: tuple[str, ...], b: tuple[str, ...], index: Index) -> floa
     """
     if not a or not b:
         return 0.0
-    pairs = sorted(((token_sim(x, y), i, j) for i, x in enumerate(a) for j, y in enumerate(b)),
-                   reverse=True)
+    pairs = [(sim, i, j) for i, x in enumerate(a) for j, y in enumerate(b)
+             if (sim := token_sim(x, y)) >= TOKEN_FLOOR]
+    pairs.sort(reverse=True)
     used_a: dict[int, float] = {}
     used_b: dict[int, float] = {}
     aligned: dict[int, int] = {}
     word = False
     for sim, i, j in pairs:
-        if sim < TOKEN_FLOOR:
-            break
         if i not in used_a and j not in used_b:
             used_a[i] = used_b[j] = sim
             aligned[i] = j

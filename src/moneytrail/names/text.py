@@ -584,7 +584,7 @@ _RUN_CONTINUE = {"Hebr": frozenset("\u05f3\u05f4'\u2019"), "Arab": frozenset("\u
 
 
 def _fold_compat(text: str) -> str:
-    if not any(lo <= ord(c) <= hi for c in text for lo, hi in _COMPAT_BLOCKS):
+    if text.isascii() or not any(lo <= ord(c) <= hi for c in text for lo, hi in _COMPAT_BLOCKS):
         return text
     return "".join(
         unicodedata.normalize("NFKC", c) if any(lo <= ord(c) <= hi for lo, hi in _COMPAT_BLOCKS)
