@@ -2,17 +2,23 @@
 
 Features, each reported with its value and weight in the explanation:
 
-- ``name``: the best similarity over every (query name, list name) pair that shares a blocking
-  key (see :mod:`moneytrail.match.index`). How two names are compared depends on what they are:
+- ``name``: the best similarity over every (query name, list name) pair. How two names are
+  compared depends on what they are (:func:`moneytrail.match.prepare.name_path`):
   * Korean personal names (both sides read as Korean): equal surname and equal given-name
     syllable classes in the same order score 1.0; anything else stays below the threshold, since
     a different given syllable is a different person (``Kim Jong Un`` / ``Kim Yong Un``).
-  * organisations: distinctive tokens (legal forms and generic words removed, romanized Korean
-    glossed), compact forms (``Namchongang`` = ``Nam Chon Gang``) and acronyms;
-  * vessels: tokens, where numbers must agree exactly;
-  * other names: tokens aligned one to one by Jaro-Winkler similarity and phonetic code,
-    weighted by rarity, with the shorter name's coverage counting most.
-  A weak alias (OFAC's low-quality a.k.a.) counts a little less than a strong name.
+  * organisations: distinctive words (legal forms and generic words removed, romanized Korean
+    glossed), compact forms (``Namchongang`` = ``Nam Chon Gang``) and acronyms; a country on
+    one side only names a subsidiary (x0.8);
+  * vessels: their words;
+  * other names: words aligned one to one (:func:`moneytrail.match.tokens.token_sim`: typos,
+    phonetic codes, initials, nicknames), weighted by rarity, the shorter name's coverage
+    counting most, less for conflicting words and reversed patronymic chains
+    (:func:`aligned_tokens`); a different split into words (``Al Hassan`` / ``Alhassan``) is
+    the same name.
+  Numbers are compared apart: different numbers x0.9, an organisation number on one side only
+  x0.75. Two Hangul (or Han) names that differ in a character score at most 0.6. A weak alias
+  (OFAC's low-quality a.k.a.) counts a little less than a strong name.
 - ``identifier``: an equal passport, national id, IMO, MMSI, BIC, LEI, registration number or
   crypto address decides the match on its own (score 1.0).
 - ``birth_date``: exact date +0.05, same year +0.03, one year apart 0, further apart -0.25
