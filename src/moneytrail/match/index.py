@@ -36,7 +36,7 @@ from typing import Iterable, Sequence, overload
 
 import numpy as np
 from rapidfuzz import process
-from rapidfuzz.distance import Indel, JaroWinkler
+from rapidfuzz.distance import OSA, Indel, JaroWinkler
 
 from moneytrail.match.prepare import (
     PreparedEntity,
@@ -48,6 +48,7 @@ from moneytrail.match.prepare import (
 )
 from moneytrail.match.tokens import (
     AFFIX_CUTOFF as _AFFIX_CUTOFF,
+    AFFIX_EDITS as _AFFIX_EDITS,
     TOKEN_FLOOR,
     is_initial,
     token_keys,
@@ -277,13 +278,17 @@ class Index:
         affix -= sure
         if affix:
             # Through an affix key alone, token_sim reaches the floor only if Jaro-Winkler or
-            # the edit ratio is at least 0.9 (see tokens.token_sim): filter in one C call each.
+            # the edit ratio is at least 0.9, or two edits at most separate the tokens (see
+            # tokens.token_sim): filter in one C call each.
             listed = sorted(affix)
             words = [self.vocab_list[v] for v in listed]
             for scorer in (JaroWinkler.normalized_similarity, Indel.normalized_similarity):
                 for _, _, i in process.extract(token, words, scorer=scorer,
                                                score_cutoff=_AFFIX_CUTOFF, limit=None):
                     sure.add(listed[i])
+            for _, _, i in process.extract(token, words, scorer=OSA.distance,
+                                           score_cutoff=_AFFIX_EDITS, limit=None):
+                sure.add(listed[i])
         found_ids, found_sims = [], []
         for vocab_id in sorted(sure):
             sim = token_sim(token, self.vocab_list[vocab_id])

@@ -71,7 +71,7 @@ def prepare_name(full: str, schema: Schema | None, kind: str = "query") -> Prepa
     tokens = tuple(norm.split())
     person = schema in (Schema.PERSON, None)
     if schema is Schema.PERSON:
-        tokens = strip_titles(tokens)
+        tokens = arabic_compounds(strip_titles(tokens))
         norm = " ".join(tokens)
     is_org = schema in (Schema.ORGANIZATION, None)
     kor = tuple(korean.korean_names(full)) if person else ()
@@ -174,6 +174,27 @@ def path_words(name: PreparedName, path: str) -> tuple[str, ...]:
     if path == "vessel":
         return name.vessel_words
     return name.words
+
+
+_ABD = frozenset({"abdel", "abdal", "abdul", "abdoul", "abdol", "abdul"})
+
+
+def arabic_compounds(tokens: tuple[str, ...]) -> tuple[str, ...]:
+    """One spelling for the ``Abd al-`` compound of Arabic names: ``abd al aziz``, ``abdel
+    aziz``, ``abdoul aziz`` -> ``abdul aziz`` (the lists write all of them)."""
+    if not any(t.startswith("abd") for t in tokens):
+        return tokens
+    out: list[str] = []
+    i = 0
+    while i < len(tokens):
+        token = tokens[i]
+        if token == "abd" and i + 1 < len(tokens) and tokens[i + 1] in ("al", "el", "ul", "ol"):
+            out.append("abdul")
+            i += 2
+            continue
+        out.append("abdul" if token in _ABD else token)
+        i += 1
+    return tuple(out)
 
 
 @cache

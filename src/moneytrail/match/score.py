@@ -43,7 +43,7 @@ from moneytrail.match.prepare import (
     name_path,
     path_words,
 )
-from moneytrail.match.tokens import TOKEN_FLOOR, is_initial, token_sim
+from moneytrail.match.tokens import ARTICLES, TOKEN_FLOOR, WEAK_SIM, is_initial, token_sim
 from moneytrail.countries import country_code
 from moneytrail.model import Schema
 from moneytrail.names import text
@@ -116,8 +116,13 @@ def aligned_tokens(a: tuple[str, ...], b: tuple[str, ...], index: Index) -> floa
     used_b: dict[int, float] = {}
     aligned: dict[int, int] = {}
     word = False
+    weak = False
     for sim, i, j in pairs:
         if i not in used_a and j not in used_b:
+            if sim < WEAK_SIM:
+                if weak:
+                    continue  # one word two typos away is a misspelling; two, another name
+                weak = True
             used_a[i] = used_b[j] = sim
             aligned[i] = j
             word = word or not (is_initial(a[i]) or is_initial(b[j]))
@@ -147,7 +152,8 @@ def _unmatched_share(tokens: tuple[str, ...], matched: dict[int, float],
     weights = [index.idf(t) for t in tokens]
     total = sum(weights)
     left = sum(w for i, (t, w) in enumerate(zip(tokens, weights))
-               if i not in matched and not is_initial(t) and t not in _PATRONYMIC_LINKS)
+               if i not in matched and not is_initial(t) and t not in _PATRONYMIC_LINKS
+               and t not in ARTICLES)
     return left / total if total else 0.0
 
 

@@ -24,6 +24,9 @@ NICKNAME_SIM = 0.90  # a short form against its full name (Ted / Theodore)
 # Without equality, an initial, a shared phonetic code or a single typo, token_sim reaches the
 # floor only when Jaro-Winkler (or the edit ratio, for short tokens) is at least this.
 AFFIX_CUTOFF = 0.90
+AFFIX_EDITS = 2  # ... or the two are at most this many edits apart (see token_sim)
+TWO_TYPOS_SIM = 0.80
+WEAK_SIM = 0.85  # a pair below this is a weak match: a name may hold one (score.aligned_tokens)
 _AFFIX = 3
 _TYPO_MIN = 4  # shortest token (both sides) where one typo is forgiven
 
@@ -70,10 +73,13 @@ def token_keys(token: str) -> frozenset[str]:
     keys.update("n:" + full for full in _nicknames().get(token, ()))
     if token in LINKS:
         keys.add("n:bin")
+    if token in ARTICLES:
+        keys.add("n:al")
     return frozenset(keys)
 
 
 LINKS = frozenset({"bin", "ibn", "ben", "bint", "binti"})
+ARTICLES = frozenset({"al", "el", "ul"})
 def derived_name(a: str, b: str) -> bool:
     """Whether the longer token is the shorter one (less its last letter) with three letters
     or more added: a patronymic (Vladimir / Vladimirovich, in any transliteration: -ovici,
@@ -100,8 +106,8 @@ def token_sim(a: str, b: str) -> float:
         return 0.0
     if nickname_of(a, b):
         return NICKNAME_SIM
-    if a in LINKS and b in LINKS:
-        return 1.0  # bin = ibn = ben (son of)
+    if (a in LINKS and b in LINKS) or (a in ARTICLES and b in ARTICLES):
+        return 1.0  # bin = ibn = ben (son of); al = el = ul (the Arabic article)
     if derived_name(a, b):
         return 0.0  # Oleksandr is not Oleksandrovych (his father's name), Ronaldo not Ronaldinho
     if min(len(a), len(b)) <= 4:
@@ -116,6 +122,12 @@ def token_sim(a: str, b: str) -> float:
     sim = sim if sim >= 0.95 else max(0.0, sim - 2 * (0.95 - sim))
     # ... unless it is one typo (an edit or a swap of neighbours) in a word of 5+ letters,
     # where Jaro-Winkler is harsh on an early letter (putin/pulin, messi/bessi).
-    if min(len(a), len(b)) >= _TYPO_MIN and OSA.distance(a, b, score_cutoff=1) <= 1:
-        sim = max(sim, 1.0 - 0.5 / max(len(a), len(b)))
+    if min(len(a), len(b)) >= _TYPO_MIN and sim < 0.95:
+        edits = OSA.distance(a, b, score_cutoff=2)
+        if edits <= 1:
+            sim = max(sim, 1.0 - 0.5 / max(len(a), len(b)))
+        elif edits == 2:
+            # two typos: still the same word more often than not in a name whose other words
+            # agree (Merkur / Merkel, Sechev / Sechin); counted at the floor, never more
+            sim = max(sim, TWO_TYPOS_SIM)
     return sim
