@@ -58,6 +58,7 @@ class PreparedName:
     words: tuple[str, ...]  # tokens without the numbers: what the token comparison aligns
     org_words: tuple[str, ...]  # an organisation's distinctive words without numbers
     vessel_words: tuple[str, ...]  # a vessel's words without numbers
+    script: str  # the script the name is written in (text.detect_script)
 
     @property
     def weak(self) -> bool:
@@ -88,7 +89,8 @@ def prepare_name(full: str, schema: Schema | None, kind: str = "query") -> Prepa
     numbers = _numbers(org.tokens if org is not None else tokens) | _numbers(vessel)
     org_words = _without_numbers(org.distinctive or org.tokens) if org is not None else ()
     return PreparedName(full, kind, norm, tokens, kor, org, vessel, _keys(tokens, org), numbers,
-                        _without_numbers(tokens), org_words, _without_numbers(vessel))
+                        _without_numbers(tokens), org_words, _without_numbers(vessel),
+                        text.detect_script(full))
 
 
 _ROMAN = {"i": 1, "ii": 2, "iii": 3, "iv": 4, "v": 5, "vi": 6, "vii": 7, "viii": 8, "ix": 9,

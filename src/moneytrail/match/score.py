@@ -90,13 +90,18 @@ def korean_similarity(a: PreparedName, b: PreparedName) -> tuple[float, str]:
     return best, detail or "different Korean names"
 
 
-def aligned_tokens(a: tuple[str, ...], b: tuple[str, ...], index: Index) -> float:
+def aligned_tokens(a: tuple[str, ...], b: tuple[str, ...], index: Index,
+                   weak_limit: int = 1) -> float:
     """Align tokens one to one (greedy by similarity), weight by rarity, combine both sides.
 
     The shorter name's weighted coverage counts 70%, the longer's 30%, so a missing middle name
     costs little while an unmatched given name costs a lot; a one-word name against a longer one
     is discounted (one shared word is weak evidence). Initials alone are no evidence: without
     one aligned word of two letters or more the score is 0.
+
+    A weak match (a word two typos away, see :data:`moneytrail.match.tokens.WEAK_SIM`) counts
+    once per name (``weak_limit``; twice for a name read from another script): one misspelt
+    word is a misspelling, two are another name (Olga Barynova / Oleg Baranov).
 
     Two corrections make it tell namesakes apart (each only lowers the score):
 
@@ -116,13 +121,13 @@ def aligned_tokens(a: tuple[str, ...], b: tuple[str, ...], index: Index) -> floa
     used_b: dict[int, float] = {}
     aligned: dict[int, int] = {}
     word = False
-    weak = False
+    weak = 0
     for sim, i, j in pairs:
         if i not in used_a and j not in used_b:
             if sim < WEAK_SIM:
-                if weak:
+                if weak >= weak_limit:
                     continue  # one word two typos away is a misspelling; two, another name
-                weak = True
+                weak += 1
             used_a[i] = used_b[j] = sim
             aligned[i] = j
             word = word or not (is_initial(a[i]) or is_initial(b[j]))
@@ -200,7 +205,9 @@ def name_similarity(q: PreparedName, c: PreparedName, schema: Schema,
         # a different split into words ("Al Hassan" / "Alhassan", "PolPot" / "Pol Pot")
         result = NameResult(1.0, "compact", q, c, "names equal with spaces removed")
     else:
-        score = aligned_tokens(path_words(q, path), path_words(c, path), index)
+        # a name read from another script (Arabic, Hebrew: no vowels) may carry two weak words
+        score = aligned_tokens(path_words(q, path), path_words(c, path), index,
+                               1 if q.script == c.script else 2)
         result = NameResult(score, "tokens", q, c, "aligned tokens, rarity-weighted")
     numbers_q, numbers_c = q.numbers, c.numbers
     if numbers_q != numbers_c and result.score > 0.0:

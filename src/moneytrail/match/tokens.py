@@ -55,7 +55,7 @@ def nickname_of(a: str, b: str) -> bool:
 @lru_cache(maxsize=1 << 17)
 def token_keys(token: str) -> frozenset[str]:
     """The keys of one token: itself, its first and last three letters, its phonetic code, the
-    full names it may be short for (``n:``), and (from four letters) the token with one letter
+    full names it may be short for (``n:``), and (from three letters) the token with one letter
     deleted, so two tokens one typo apart (``putin``/``pulin``, ``vucic``/``vukic``,
     ``nvidia``/``invidia``) always share a key."""
     keys = {"t:" + token}
@@ -64,7 +64,7 @@ def token_keys(token: str) -> frozenset[str]:
     if len(token) > _AFFIX:
         keys.add("b:" + token[:_AFFIX])
         keys.add("e:" + token[-_AFFIX:])
-    if len(token) >= _TYPO_MIN:
+    if len(token) >= 3:
         keys.add("d:" + token)
         keys.update("d:" + token[:i] + token[i + 1:] for i in range(len(token)))
     code = text.phonetic_key(token)
@@ -120,8 +120,11 @@ def token_sim(a: str, b: str) -> float:
     # Below 0.95 a pair is more likely two different words than a typo: fall off twice as fast
     # (lazarus/lazurnaya 0.87 -> 0.71, one typo in eight letters 0.96 stays) ...
     sim = sim if sim >= 0.95 else max(0.0, sim - 2 * (0.95 - sim))
-    # ... unless it is one typo (an edit or a swap of neighbours) in a word of 5+ letters,
-    # where Jaro-Winkler is harsh on an early letter (putin/pulin, messi/bessi).
+    # ... unless it is one typo (an edit or a swap of neighbours) in a word of 4+ letters,
+    # where Jaro-Winkler is harsh on an early letter (putin/pulin, messi/bessi); in a word of
+    # three letters one changed letter is a weak match (Tim / Tom, Hai / Wai).
+    if len(a) == len(b) == 3 and sum(x != y for x, y in zip(a, b)) == 1:
+        return max(sim, TWO_TYPOS_SIM)
     if min(len(a), len(b)) >= _TYPO_MIN and sim < 0.95:
         edits = OSA.distance(a, b, score_cutoff=2)
         if edits <= 1:

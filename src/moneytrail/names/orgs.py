@@ -46,6 +46,8 @@ from dataclasses import dataclass
 from functools import cache, lru_cache
 from importlib.resources import files
 
+from rapidfuzz.distance import OSA
+
 __all__ = ["OrgName", "org_name", "vessel_name", "vessel_key", "is_acronym_of", "connection"]
 
 
@@ -175,6 +177,25 @@ def _apply_glossary(words: tuple[str, ...]) -> tuple[str, ...]:
     return tuple(out)
 
 
+@cache
+def _long_forms() -> dict[str, tuple[tuple[str, ...], str]]:
+    """Legal forms written as one long word (aktiengesellschaft, incorporated, ...)."""
+    return {k[0]: v for k, v in _legal_forms().items() if len(k) == 1 and len(k[0]) >= _LONG_FORM}
+
+
+_LONG_FORM = 10
+
+
+def _misspelt_form(word: str) -> tuple[tuple[str, ...], str] | None:
+    """A long legal form written with one typo (Aktiengeselschaft, Corporaton)."""
+    if len(word) < _LONG_FORM - 1:
+        return None
+    for form, hit in _long_forms().items():
+        if abs(len(form) - len(word)) <= 1 and OSA.distance(form, word, score_cutoff=1) <= 1:
+            return hit
+    return None
+
+
 def _split_legal(words: tuple[str, ...]) -> tuple[tuple[str, ...], tuple[str, ...],
                                                   tuple[bool, ...]]:
     """Take legal forms out of ``words``: (tokens, canonical legal forms, which word is legal)."""
@@ -190,7 +211,8 @@ def _split_legal(words: tuple[str, ...]) -> tuple[tuple[str, ...], tuple[str, ..
                 i += n
                 break
         else:
-            segments.append(((words[i],), None, ""))
+            hit = _misspelt_form(words[i])
+            segments.append(((words[i],), hit[0] if hit else None, hit[1] if hit else ""))
             i += 1
     removed = [False] * len(segments)
     for k, (_, canon, where) in enumerate(segments):  # the leading run
