@@ -267,3 +267,24 @@ def test_index_kept_on_disk_is_read_back_and_rebuilt_when_stale(tmp_path, lists_
     assert len(grown.index) > len(built.index)
     assert [p.name for p in cache.glob("*.pickle")] != [kept[0].name]
     assert len(list(cache.glob("*.pickle"))) == 1
+
+
+def test_legal_forms_of_different_kinds_name_different_companies(screener):
+    def compare(a, b):
+        return screener.compare(Query.of(a, schema="Organization"),
+                                Query.of(b, schema="Organization"))
+
+    differ = compare("Deutsche Bank AG", "Deutsche Bank GmbH")
+    assert not differ.match and "legal forms" in differ.explanation["features"][0]["detail"]
+    assert compare("LOGARCHEO AG", "LOGARCHEO S.A.").match  # AG = SA: one kind, two languages
+    assert compare("BM HOLDING AG", "BM HOLDING LTD").match  # English forms say no kind
+    assert compare("Siemens Aktiengeselschaft", "Siemens AG").match  # a misspelt legal form
+
+
+def test_pinyin_initials_and_two_typo_words(screener):
+    def compare(a, b):
+        return screener.compare(Query.of(a, schema="Person"), Query.of(b, schema="Person"))
+
+    assert compare("Shi Jinping", "Xi Jinping").match
+    assert compare("Angela Merkur", "Angela Merkel").match  # one word two typos away
+    assert not compare("Olga Barynova", "Oleg BARANOV").match  # two such words: another name

@@ -255,6 +255,30 @@ def _syllabic_difference(q: PreparedName, c: PreparedName) -> str | None:
 COUNTRY_QUALIFIER = 0.80  # Banco Santander / Banco Santander Chile: a subsidiary, not the bank
 
 
+LEGAL_FORM_CONFLICT = 0.75  # Deutsche Bank AG / Deutsche Bank GmbH: two companies
+# Kinds of company a legal form says. Forms of one kind translate each other (Swiss LOGARCHEO AG
+# = LOGARCHEO S.A.; a stock company's English name may say Ltd or Corp); forms of different
+# kinds name different companies (AG / GmbH, ANO / LLC). English and free-zone forms say no kind.
+_FORM_KINDS = {
+    "stock": ("ag", "sa", "spa", "nv", "as", "asa", "ab", "oy", "jsc", "ojsc", "cjsc", "pjsc",
+              "plc", "kk", "tbk", "pt", "se", "sac", "sa cv", "sas", "uab"),
+    "limited": ("gmbh", "sarl", "srl", "sl", "llc", "bv", "bvba", "sprl", "spzoo", "sro", "doo",
+                "aps", "lda", "yk", "wll"),
+    "partnership": ("kg", "lp", "llp"),
+    "nonprofit": ("ano", "ev"),
+}
+_FORM_KIND = {form: kind for kind, forms in _FORM_KINDS.items() for form in forms}
+
+
+def _conflicting_forms(a: tuple[str, ...], b: tuple[str, ...]) -> str | None:
+    """Stated legal forms of different kinds on the two sides (see _FORM_KINDS), or None."""
+    kinds_a = {_FORM_KIND[f] for f in a if f in _FORM_KIND}
+    kinds_b = {_FORM_KIND[f] for f in b if f in _FORM_KIND}
+    if not kinds_a or not kinds_b or kinds_a & kinds_b:
+        return None
+    return f"{'/'.join(a)} vs {'/'.join(b)}"
+
+
 def _country_words(a: tuple[str, ...], b: tuple[str, ...]) -> str | None:
     """A distinctive word of ``a`` naming a country that ``b`` does not have."""
     for token in a:
@@ -268,13 +292,19 @@ def _org_similarity(q: PreparedName, c: PreparedName, index: Index) -> NameResul
     qo, co = q.org, c.org
     assert qo is not None and co is not None
     if qo.compact and qo.compact == co.compact:
-        return NameResult(1.0, "organization", q, c, "same distinctive words")
-    if len(q.tokens) == 1 and q.tokens[0] in co.acronyms:
+        score, detail = 1.0, "same distinctive words"
+    elif len(q.tokens) == 1 and q.tokens[0] in co.acronyms:
         return NameResult(0.90, "organization", q, c, f"acronym of {c.original}")
-    if len(c.tokens) == 1 and c.tokens[0] in qo.acronyms:
+    elif len(c.tokens) == 1 and c.tokens[0] in qo.acronyms:
         return NameResult(0.90, "organization", q, c, f"{c.original} is an acronym")
-    score = aligned_tokens(path_words(q, "organization"), path_words(c, "organization"), index)
-    detail = "distinctive words (legal forms and generic words aside)"
+    else:
+        score = aligned_tokens(path_words(q, "organization"), path_words(c, "organization"),
+                               index)
+        detail = "distinctive words (legal forms and generic words aside)"
+    forms = _conflicting_forms(qo.legal_forms, co.legal_forms)
+    if forms and score > 0.0:
+        score *= LEGAL_FORM_CONFLICT
+        detail += f"; different legal forms {forms}"
     extra = _country_words(q.org_words, c.org_words) or _country_words(c.org_words, q.org_words)
     if extra and score > 0.0:
         score *= COUNTRY_QUALIFIER

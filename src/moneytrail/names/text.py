@@ -782,7 +782,8 @@ def phonetic_key(token: str) -> str:
     Our own scheme, in the spirit of Double Metaphone but tuned for transliterated names:
 
     * consonants: voiced and voiceless pairs merge (b/p, d/t, g/k/q/c, f/v/w/ph); s, z, sh, sch,
-      ts merge; ch, kh, tch, tsch, cz merge; j, zh, dj, dzh merge; x reads ks; th/dh read t;
+      ts merge; ch, kh, tch, tsch, cz merge; j, zh, dj, dzh merge; x reads ks (s at the start
+      before a vowel: pinyin Xi = Si = Shi); th/dh read t;
       a c before e/i/y reads s; doubled letters collapse; ``h`` after a vowel and not before one
       is silent (Ahmed/Ahmad, John/Jon, Abdullah/Abdulla); ``y``/``j`` after a vowel and not
       before one are vowels (Husayn/Hussein, Sergej/Sergey); a final ``ng`` is one sound.
@@ -826,6 +827,8 @@ def phonetic_key(token: str) -> str:
             code = "Y"
         elif part == "c" and nxt[:1] in ("e", "i", "y") and nxt != "":
             code = "S"
+        elif part == "x" and i == 0 and next_vowel:
+            code = "S"  # an initial x sounds s/sh/z (pinyin Xi = Si = Shi, Xavier)
         elif part in _CLUSTER_CODE:
             code = _CLUSTER_CODE[part]
         else:
