@@ -127,7 +127,8 @@ QUERIES = ["Kim Jong Un", "Choe Ryong Hae", "Ri Su Yong", "Pak Tong Gu", "Vladim
            "Korea General Trading", "Ali Hassan", "Maria Garcia", "Kim", "Korea Mining",
            "Daesong Bank", "Islamic Revolutionary Guard Corps", "Hezbollah", "Sberbank",
            "V. Putin", "J. Smith", "Kim Jongun", "Al Hassan", "Alhassan",
-           "KOMID", "Vladimir Pulin", "J C Juncker"]
+           "KOMID", "Vladimir Pulin", "J C Juncker", "Abd al Rahman Khalaf", "Kim Jong Il Sung",
+           "Ri Jong Hyok", "Mohammed Abdulla", "Bank of Korea", "Deutsche Bank GmbH"]
 
 
 @pytest.mark.parametrize("text", QUERIES)
@@ -288,3 +289,11 @@ def test_pinyin_initials_and_two_typo_words(screener):
     assert compare("Shi Jinping", "Xi Jinping").match
     assert compare("Angela Merkur", "Angela Merkel").match  # one word two typos away
     assert not compare("Olga Barynova", "Oleg BARANOV").match  # two such words: another name
+
+
+def test_words_written_together_or_apart(screener):
+    for a, b in (("Nikolai Patr ushev", "Nikolai Platonovich Patrushev"),
+                 ("MOHAMMAD HASNI HAJI SSAD KHAN ZARKARI",
+                  "HAJI ASAD KHAN ZARKARI MOHAMMADHASNI")):
+        result = screener.compare(Query.of(a, schema="Person"), Query.of(b, schema="Person"))
+        assert result.match, (a, b, result.explanation)

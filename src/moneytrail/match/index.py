@@ -42,6 +42,7 @@ from moneytrail.match.prepare import (
     PreparedEntity,
     WEAK_FACTOR,
     PreparedName,
+    joined_pairs,
     korean_key,
     path_words,
     prepare_entity,
@@ -197,6 +198,8 @@ class Index:
             for key in name.keys:
                 if key[:2] in ("c:", "a:"):
                     name_keys[key].append(position)
+            for joined in joined_pairs(path_words(name, "tokens")):
+                name_keys["jp:" + joined].append(position)
             schema = self.entities[self.name_entity[position]].entity.schema
             if schema is Schema.PERSON and name.korean:
                 korean_names[position] = True
@@ -413,6 +416,15 @@ class Index:
                 if key[:2] in ("c:", "a:") and (held := self.name_keys.get(key)) is not None:
                     np.maximum.at(best, np.array(held, dtype=np.int32),
                                   1.0 if key[0] == "c" else 0.9)
+            # two words of one name written as one word of the other (Patr ushev / Patrushev)
+            words = path_words(q, "tokens")
+            for word in words:
+                if (held := self.name_keys.get("jp:" + word)) is not None:
+                    best[np.array(held, dtype=np.int32)] = 1.0
+            joined = [v for j in joined_pairs(words) if (v := self.vocab.get(j)) is not None]
+            if joined:
+                held, _ = self.postings["tokens"].names_of(joined)
+                best[held] = 1.0
         best *= self.name_factor
         if schema is not None:
             best[self.name_schema != _SCHEMAS.index(schema)] = 0.0

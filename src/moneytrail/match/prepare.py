@@ -169,6 +169,11 @@ def korean_key(surname: str, given: tuple[str, ...]) -> str:
     return "k:" + surname + "|" + "|".join(given)
 
 
+def joined_pairs(words: tuple[str, ...]) -> list[str]:
+    """Each two neighbouring words written as one (the form a name written run together has)."""
+    return [a + b for a, b in zip(words, words[1:]) if not (a.isdigit() or b.isdigit())]
+
+
 def path_words(name: PreparedName, path: str) -> tuple[str, ...]:
     """The words a name is aligned on along a comparison path (see :func:`name_path`)."""
     if path == "organization":

@@ -91,7 +91,7 @@ def korean_similarity(a: PreparedName, b: PreparedName) -> tuple[float, str]:
 
 
 def aligned_tokens(a: tuple[str, ...], b: tuple[str, ...], index: Index,
-                   weak_limit: int = 1) -> float:
+                   weak_limit: int = 1, joins: bool = False) -> float:
     """Align tokens one to one (greedy by similarity), weight by rarity, combine both sides.
 
     The shorter name's weighted coverage counts 70%, the longer's 30%, so a missing middle name
@@ -131,6 +131,8 @@ def aligned_tokens(a: tuple[str, ...], b: tuple[str, ...], index: Index,
             used_a[i] = used_b[j] = sim
             aligned[i] = j
             word = word or not (is_initial(a[i]) or is_initial(b[j]))
+    if joins:
+        word = _align_joined(a, b, used_a, used_b) or word
     if not word:
         return 0.0
     cover_a = _coverage(a, used_a, index)
@@ -145,6 +147,23 @@ def aligned_tokens(a: tuple[str, ...], b: tuple[str, ...], index: Index,
     if _reversed_chain(a, b, aligned):
         score *= 0.6
     return max(0.0, score)
+
+
+def _align_joined(a: tuple[str, ...], b: tuple[str, ...], used_a: dict[int, float],
+                  used_b: dict[int, float]) -> bool:
+    """Align two unaligned neighbouring words of one name with an unaligned word of the other
+    that is the two written as one (Patr ushev / Patrushev, Mohammad Hasni / Mohammadhasni)."""
+    found = False
+    for x, y, used_x, used_y in ((a, b, used_a, used_b), (b, a, used_b, used_a)):
+        for j, word in enumerate(y):
+            if j in used_y:
+                continue
+            for i in range(len(x) - 1):
+                if i not in used_x and i + 1 not in used_x and x[i] + x[i + 1] == word:
+                    used_x[i] = used_x[i + 1] = used_y[j] = 1.0
+                    found = True
+                    break
+    return found
 
 
 CONFLICT_WEIGHT = 1.0
@@ -207,7 +226,7 @@ def name_similarity(q: PreparedName, c: PreparedName, schema: Schema,
     else:
         # a name read from another script (Arabic, Hebrew: no vowels) may carry two weak words
         score = aligned_tokens(path_words(q, path), path_words(c, path), index,
-                               1 if q.script == c.script else 2)
+                               1 if q.script == c.script else 2, joins=True)
         result = NameResult(score, "tokens", q, c, "aligned tokens, rarity-weighted")
     numbers_q, numbers_c = q.numbers, c.numbers
     if numbers_q != numbers_c and result.score > 0.0:
