@@ -155,14 +155,16 @@ def _align_joined(a: tuple[str, ...], b: tuple[str, ...], used_a: dict[int, floa
     that is the two written as one (Patr ushev / Patrushev, Mohammad Hasni / Mohammadhasni)."""
     found = False
     for x, y, used_x, used_y in ((a, b, used_a, used_b), (b, a, used_b, used_a)):
-        for j, word in enumerate(y):
-            if j in used_y:
+        if len(x) - len(used_x) < 2 or len(y) == len(used_y):
+            continue  # needs two free words on one side and one on the other
+        free = {word: j for j, word in enumerate(y) if j not in used_y}
+        for i in range(len(x) - 1):
+            if i in used_x or i + 1 in used_x:
                 continue
-            for i in range(len(x) - 1):
-                if i not in used_x and i + 1 not in used_x and x[i] + x[i + 1] == word:
-                    used_x[i] = used_x[i + 1] = used_y[j] = 1.0
-                    found = True
-                    break
+            j = free.pop(x[i] + x[i + 1], None)
+            if j is not None:
+                used_x[i] = used_x[i + 1] = used_y[j] = 1.0
+                found = True
     return found
 
 
