@@ -138,7 +138,8 @@ def test_bounds_hold_and_match_equals_brute_force(screener, text):
     above the cutoff, in order."""
     index = screener.index
     for query in (Query.of(text), Query.of(text, schema=Schema.PERSON,
-                                           birth_dates=("1984-01-08",), countries=("kp",))):
+                                           birth_dates=("1984-01-08",), countries=("kp",)),
+                  Query.of(text, schema=Schema.ORGANIZATION)):
         names, _ = _prepare_query(query)
         bonus = max_bonus(query.birth_dates, frozenset(query.countries))
         bound, _ = index.bounds(names, query.schema, -1.0)

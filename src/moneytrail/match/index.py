@@ -50,7 +50,9 @@ from moneytrail.match.prepare import (
 from moneytrail.match.tokens import (
     AFFIX_CUTOFF as _AFFIX_CUTOFF,
     AFFIX_EDITS as _AFFIX_EDITS,
+    CONFLICT_WEIGHT,
     TOKEN_FLOOR,
+    is_filler,
     is_initial,
     token_keys,
     token_sim,
@@ -73,6 +75,7 @@ class Postings:
     count: np.ndarray  # int16 per name (0: the name is not compared on this path)
     weight: np.ndarray  # float64 per name: sum of the tokens' rarity weights
     max_weight: np.ndarray  # float64 per name: the largest token weight
+    filler_weight: np.ndarray  # float64 per name: weight of its initials, links and articles
 
     def names_of(self, vocab_ids: list[int]) -> tuple[np.ndarray, np.ndarray]:
         """Positions of the names holding each vocabulary token, and the index into vocab_ids
@@ -100,6 +103,8 @@ class Index:
     korean_names: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=bool))
     vocab: dict[str, int] = field(default_factory=dict)
     vocab_list: list[str] = field(default_factory=list)
+    vocab_idf: np.ndarray = field(default_factory=lambda: _EMPTY_F)
+    vocab_is_word: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=bool))
     token_index: dict[str, tuple[int, ...]] = field(default_factory=dict)
     postings: dict[str, Postings] = field(default_factory=dict)
     name_keys: dict[str, tuple[int, ...]] = field(default_factory=dict)
@@ -182,6 +187,7 @@ class Index:
         count = {p: np.zeros(n_names, dtype=np.int16) for p in PATHS}
         weight = {p: np.zeros(n_names, dtype=np.float64) for p in PATHS}
         max_weight = {p: np.zeros(n_names, dtype=np.float64) for p in PATHS}
+        filler = {p: np.zeros(n_names, dtype=np.float64) for p in PATHS}
         name_keys: dict[str, list[int]] = defaultdict(list)
         korean: dict[str, list[int]] = defaultdict(list)
         korean_names = np.zeros(n_names, dtype=bool)
@@ -195,6 +201,7 @@ class Index:
                 count[path][position] = len(tokens)
                 weight[path][position] = sum(weights)
                 max_weight[path][position] = max(weights, default=0.0)
+                filler[path][position] = sum(w for t, w in zip(tokens, weights) if is_filler(t))
             for key in name.keys:
                 if key[:2] in ("c:", "a:"):
                     name_keys[key].append(position)
@@ -213,12 +220,14 @@ class Index:
             offsets = np.zeros(size + 1, dtype=np.int64)
             np.cumsum(np.bincount(vocab_ids, minlength=size), out=offsets[1:])
             self.postings[path] = Postings(offsets, holders[order], count[path], weight[path],
-                                           max_weight[path])
+                                           max_weight[path], filler[path])
         token_index: dict[str, list[int]] = defaultdict(list)
         for vocab_id, token in enumerate(self.vocab_list):
             for key in token_keys(token):
                 token_index[key].append(vocab_id)
         self.token_index = {k: tuple(v) for k, v in token_index.items()}
+        self.vocab_idf = np.array([self.idf(t) for t in self.vocab_list], dtype=np.float64)
+        self.vocab_is_word = np.array([len(t) > 1 for t in self.vocab_list], dtype=bool)
         self.name_keys = {k: tuple(sorted(set(v))) for k, v in name_keys.items()}
         self.korean_keys = {k: tuple(sorted(set(v))) for k, v in korean.items()}
         self.korean_names = korean_names
@@ -311,7 +320,10 @@ class Index:
             return _EMPTY_I, _EMPTY_F
         n_names = len(self.name_entity)
         query_sum = np.zeros(n_names)
+        query_reach = np.zeros(n_names)  # weight of the words that reach the name (no fillers)
+        query_filler = 0.0
         token_best = np.zeros(n_names)
+        word_reach = np.zeros(n_names, dtype=bool)  # met by a word, not only by initials
         best_sim: dict[int, float] = {}
         initials_weight, initials = 0.0, 0
         query_weight = 0.0
@@ -319,6 +331,8 @@ class Index:
         for token in query:
             weight = self.idf(token)
             query_weight += weight
+            if is_filler(token):
+                query_filler += weight
             if is_initial(token):
                 initials_weight += weight  # may meet an equal initial: similarity 1
                 initials += 1
@@ -332,20 +346,35 @@ class Index:
             # per name, the best similarity of this query token (a name may hold several
             # similar tokens); fancy-index += applies once per distinct name, as wanted here
             np.maximum.at(token_best, holders, np.asarray(sims)[which])
+            is_word = self.vocab_is_word[vocab_ids]
+            if is_word.all():
+                word_reach[holders] = True
+            elif is_word.any():
+                word_reach[holders[is_word[which]]] = True
             query_sum[holders] += weight * token_best[holders]
             token_best[holders] = 0.0
+            if not is_filler(token):
+                query_reach[holders] += weight
             reached.append(holders)
             for vocab_id, sim in zip(vocab_ids, sims):
                 if sim > best_sim.get(vocab_id, 0.0):
                     best_sim[vocab_id] = sim
         if not reached:
             return _EMPTY_I, _EMPTY_F
-        touched = np.unique(np.concatenate(reached)) if len(reached) > 1 else np.unique(reached[0])
+        size = sum(len(r) for r in reached)
+        if size > 2000:  # a common word: a scan beats sorting its postings
+            touched = np.flatnonzero(query_sum)
+        else:
+            touched = np.unique(np.concatenate(reached)) if len(reached) > 1 \
+                else np.unique(reached[0])
         listed = list(best_sim)
         holders, which = postings.names_of(listed)
-        gains = np.array([self.idf(self.vocab_list[v]) * best_sim[v] for v in listed])
+        gains = self.vocab_idf[listed] * np.fromiter(best_sim.values(), dtype=np.float64,
+                                                     count=len(listed))
         list_sum = np.zeros(n_names)
         np.add.at(list_sum, holders, gains[which])
+        list_reach = np.zeros(n_names)
+        np.add.at(list_reach, holders, self.vocab_idf[listed][which])
         q_cover = np.minimum(1.0, (query_sum[touched] + initials_weight) / query_weight)
         l_cover = list_sum[touched] + initials * postings.max_weight[touched]
         l_cover = np.minimum(1.0, l_cover / postings.weight[touched])
@@ -355,6 +384,16 @@ class Index:
                          0.7 * l_cover + 0.3 * q_cover)
         one_word = (np.minimum(counts, n_query) == 1) & (np.maximum(counts, n_query) > 1)
         bound = np.where(one_word, bound * 0.9, bound)
+        # the scorer gives 0 to names where no word (two letters or more) aligned with a word
+        bound = np.where(word_reach[touched], bound, 0.0)
+        if not initials:
+            # words that reach nothing on the other side stay unaligned: when both names keep
+            # some, the scorer's conflict penalty is at least this
+            left_q = (query_weight - query_filler - query_reach[touched]) / query_weight
+            total = postings.weight[touched]
+            left_l = (total - postings.filler_weight[touched] - list_reach[touched]) / total
+            penalty = CONFLICT_WEIGHT * np.maximum(0.0, np.minimum(left_q, left_l))
+            bound = np.maximum(0.0, bound - penalty)
         return touched.astype(np.int32), bound
 
     def korean_bound(self, query: PreparedName, floor: float) -> dict[int, float]:
@@ -392,18 +431,16 @@ class Index:
         n_names = len(self.name_entity)
         best = np.zeros(n_names)
         for q in names:
+            # an organisation query meets organisation names on the organisation path only
+            # (every organisation name with words has an organisation form)
+            org_only = schema is Schema.ORGANIZATION and q.org is not None
             for path in PATHS:
+                if org_only and path == "tokens":
+                    continue
                 tokens = path_words(q, path)
                 positions, values = self.aligned_bound(path, tokens)
                 if path == "tokens" and positions.size:
-                    other = np.zeros(positions.size, dtype=bool)
-                    if q.korean:
-                        other |= self.korean_names[positions]
-                    if q.org is not None:
-                        other |= self.postings["organization"].count[positions] > 0
-                    if q.vessel:
-                        other |= self.postings["vessel"].count[positions] > 0
-                    values = np.where(other, 0.0, values)
+                    values = np.where(self._other_path(q, positions), 0.0, values)
                 if positions.size:
                     np.maximum.at(best, positions, values)
             if q.korean:
@@ -417,14 +454,14 @@ class Index:
                     np.maximum.at(best, np.array(held, dtype=np.int32),
                                   1.0 if key[0] == "c" else 0.9)
             # two words of one name written as one word of the other (Patr ushev / Patrushev)
-            words = path_words(q, "tokens")
+            # (only names compared on the tokens path: the others never align words so)
+            words = () if org_only else path_words(q, "tokens")
             for word in words:
                 if (held := self.name_keys.get("jp:" + word)) is not None:
-                    best[np.array(held, dtype=np.int32)] = 1.0
+                    self._lift_tokens_path(q, best, np.array(held, dtype=np.int32))
             joined = [v for j in joined_pairs(words) if (v := self.vocab.get(j)) is not None]
             if joined:
-                held, _ = self.postings["tokens"].names_of(joined)
-                best[held] = 1.0
+                self._lift_tokens_path(q, best, self.postings["tokens"].names_of(joined)[0])
         best *= self.name_factor
         if schema is not None:
             best[self.name_schema != _SCHEMAS.index(schema)] = 0.0
@@ -432,6 +469,21 @@ class Index:
         entity_bound = np.zeros(len(self.entities))
         np.maximum.at(entity_bound, self.name_entity[keep], best[keep])
         return entity_bound, best
+
+    def _other_path(self, q: PreparedName, positions: np.ndarray) -> np.ndarray:
+        """Which of these list names are compared with ``q`` on a path other than tokens."""
+        other = np.zeros(positions.size, dtype=bool)
+        if q.korean:
+            other |= self.korean_names[positions]
+        if q.org is not None:
+            other |= self.postings["organization"].count[positions] > 0
+        if q.vessel:
+            other |= self.postings["vessel"].count[positions] > 0
+        return other
+
+    def _lift_tokens_path(self, q: PreparedName, best: np.ndarray, held: np.ndarray) -> None:
+        held = held[~self._other_path(q, held)]
+        best[held] = 1.0
 
     def name_bounds(self, position: int, best: np.ndarray) -> list[tuple[float, PreparedName]]:
         """An entity's names with their bounds from :meth:`bounds`, best first."""

@@ -43,7 +43,15 @@ from moneytrail.match.prepare import (
     name_path,
     path_words,
 )
-from moneytrail.match.tokens import ARTICLES, TOKEN_FLOOR, WEAK_SIM, is_initial, token_sim
+from moneytrail.match.tokens import (
+    CONFLICT_WEIGHT,
+    PATRONYMIC_LINKS,
+    TOKEN_FLOOR,
+    WEAK_SIM,
+    is_filler,
+    is_initial,
+    token_sim,
+)
 from moneytrail.countries import country_code
 from moneytrail.model import Schema
 from moneytrail.names import text
@@ -168,8 +176,7 @@ def _align_joined(a: tuple[str, ...], b: tuple[str, ...], used_a: dict[int, floa
     return found
 
 
-CONFLICT_WEIGHT = 1.0
-_PATRONYMIC_LINKS = frozenset({"bin", "ibn", "ben", "bint", "binti", "ould", "walad"})
+_PATRONYMIC_LINKS = PATRONYMIC_LINKS
 
 
 def _unmatched_share(tokens: tuple[str, ...], matched: dict[int, float],
@@ -178,8 +185,7 @@ def _unmatched_share(tokens: tuple[str, ...], matched: dict[int, float],
     weights = [index.idf(t) for t in tokens]
     total = sum(weights)
     left = sum(w for i, (t, w) in enumerate(zip(tokens, weights))
-               if i not in matched and not is_initial(t) and t not in _PATRONYMIC_LINKS
-               and t not in ARTICLES)
+               if i not in matched and not is_filler(t))
     return left / total if total else 0.0
 
 

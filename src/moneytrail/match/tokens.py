@@ -92,6 +92,17 @@ def is_initial(token: str) -> bool:
     return len(token) == 1 and not token.isdigit()
 
 
+# A word of one name that the other lacks costs this times its share of the name when both
+# names keep such a word (see moneytrail.match.score.aligned_tokens).
+CONFLICT_WEIGHT = 1.0
+PATRONYMIC_LINKS = frozenset({"bin", "ibn", "ben", "bint", "binti", "ould", "walad"})
+
+
+def is_filler(token: str) -> bool:
+    """An initial, a patronymic link or an article: left unaligned, it is no conflict."""
+    return is_initial(token) or token in PATRONYMIC_LINKS or token in ARTICLES
+
+
 @lru_cache(maxsize=1 << 18)  # ~60 MB at most; the list vocabulary repeats across queries
 def token_sim(a: str, b: str) -> float:
     """Similarity of two normalised tokens in [0, 1] (see the module doc for the key gate)."""
