@@ -128,7 +128,8 @@ QUERIES = ["Kim Jong Un", "Choe Ryong Hae", "Ri Su Yong", "Pak Tong Gu", "Vladim
            "Daesong Bank", "Islamic Revolutionary Guard Corps", "Hezbollah", "Sberbank",
            "V. Putin", "J. Smith", "Kim Jongun", "Al Hassan", "Alhassan",
            "KOMID", "Vladimir Pulin", "J C Juncker", "Abd al Rahman Khalaf", "Kim Jong Il Sung",
-           "Ri Jong Hyok", "Mohammed Abdulla", "Bank of Korea", "Deutsche Bank GmbH"]
+           "Ri Jong Hyok", "Mohammed Abdulla", "Bank of Korea", "Deutsche Bank GmbH",
+           "Osama bin Laden", "Bin Al", "Al Qaida/Islamic Army"]
 
 
 @pytest.mark.parametrize("text", QUERIES)
@@ -298,3 +299,12 @@ def test_words_written_together_or_apart(screener):
                   "HAJI ASAD KHAN ZARKARI MOHAMMADHASNI")):
         result = screener.compare(Query.of(a, schema="Person"), Query.of(b, schema="Person"))
         assert result.match, (a, b, result.explanation)
+
+
+def test_a_slash_joins_two_names_and_links_weigh_nothing(screener):
+    qaeda = screener.compare(Query.of("Al Qaeda", schema="Organization"),
+                             Query.of("Al-Qa'ida/Islamic Army", schema="Organization"))
+    assert qaeda.match and qaeda.matched_name == "Al-Qa'ida"
+    linked = screener.compare(Query.of("Ahmad bin Hasan al-Ubaidi", schema="Person"),
+                              Query.of("Ahmad Hasan Ubaidi", schema="Person"))
+    assert linked.score == 1.0, linked.explanation  # "bin" and "al" say nothing of who it is

@@ -25,6 +25,7 @@ from moneytrail.match.prepare import (
     id_key,
     prepare_entity,
     prepare_name,
+    with_parts,
 )
 from moneytrail.match.score import (
     EXPLANATION_VERSION,
@@ -232,7 +233,8 @@ class Screener:
 
 def _prepare_query(query: Query) -> tuple[tuple[PreparedName, ...], frozenset[str]]:
     """A query's prepared names and identifier keys, as the index and scorer take them."""
-    names = tuple(prepare_name(n, query.schema) for n in query.names if n.strip())
+    names = tuple(prepare_name(text, query.schema) for n in query.names
+                  for text in with_parts(n) if text.strip())
     ids = frozenset(id_key(IdKind(k), v) for k, v in query.identifiers if v.strip())
     return names, ids
 

@@ -48,6 +48,8 @@ from moneytrail.match.prepare import (
     prepare_entity,
 )
 from moneytrail.match.tokens import (
+    ARTICLES,
+    PATRONYMIC_LINKS,
     AFFIX_CUTOFF as _AFFIX_CUTOFF,
     AFFIX_EDITS as _AFFIX_EDITS,
     CONFLICT_WEIGHT,
@@ -194,7 +196,7 @@ class Index:
         for position, name in enumerate(self.names):
             for path, tokens in self._path_tokens(position).items():
                 vocab_ids, holders = pairs[path]
-                weights = [self.idf(t) for t in tokens]
+                weights = [self.weight(t) for t in tokens]
                 for token in tokens:
                     vocab_ids.append(self._vocab_id(token))
                     holders.append(position)
@@ -226,7 +228,7 @@ class Index:
             for key in token_keys(token):
                 token_index[key].append(vocab_id)
         self.token_index = {k: tuple(v) for k, v in token_index.items()}
-        self.vocab_idf = np.array([self.idf(t) for t in self.vocab_list], dtype=np.float64)
+        self.vocab_idf = np.array([self.weight(t) for t in self.vocab_list], dtype=np.float64)
         self.vocab_is_word = np.array([len(t) > 1 for t in self.vocab_list], dtype=bool)
         self.name_keys = {k: tuple(sorted(set(v))) for k, v in name_keys.items()}
         self.korean_keys = {k: tuple(sorted(set(v))) for k, v in korean.items()}
@@ -243,6 +245,11 @@ class Index:
 
     def __len__(self) -> int:
         return len(self.entities)
+
+    def weight(self, token: str) -> float:
+        """A word's weight in a name: its rarity; 0 for a patronymic link or an article
+        (bin, al: they say nothing about who it is)."""
+        return 0.0 if token in PATRONYMIC_LINKS or token in ARTICLES else self.idf(token)
 
     def idf(self, token: str) -> float:
         """How rare a token is among the indexed entities (log-scaled, at least 0.5)."""
@@ -329,7 +336,7 @@ class Index:
         query_weight = 0.0
         reached = []
         for token in query:
-            weight = self.idf(token)
+            weight = self.weight(token)
             query_weight += weight
             if is_filler(token):
                 query_filler += weight
@@ -363,7 +370,10 @@ class Index:
             return _EMPTY_I, _EMPTY_F
         size = sum(len(r) for r in reached)
         if size > 2000:  # a common word: a scan beats sorting its postings
-            touched = np.flatnonzero(query_sum)
+            hit = np.zeros(n_names, dtype=bool)
+            for holders in reached:
+                hit[holders] = True
+            touched = np.flatnonzero(hit)
         else:
             touched = np.unique(np.concatenate(reached)) if len(reached) > 1 \
                 else np.unique(reached[0])
@@ -375,9 +385,12 @@ class Index:
         np.add.at(list_sum, holders, gains[which])
         list_reach = np.zeros(n_names)
         np.add.at(list_reach, holders, self.vocab_idf[listed][which])
-        q_cover = np.minimum(1.0, (query_sum[touched] + initials_weight) / query_weight)
+        # coverages as the scorer computes them (0 for a name whose words all weigh 0)
+        total = postings.weight[touched]
+        q_cover = np.minimum(1.0, (query_sum[touched] + initials_weight) / query_weight) \
+            if query_weight > 0 else np.zeros(touched.size)
         l_cover = list_sum[touched] + initials * postings.max_weight[touched]
-        l_cover = np.minimum(1.0, l_cover / postings.weight[touched])
+        l_cover = np.minimum(1.0, _ratio(l_cover, total))
         counts = postings.count[touched]
         n_query = len(query)
         bound = np.where(n_query <= counts, 0.7 * q_cover + 0.3 * l_cover,
@@ -389,9 +402,9 @@ class Index:
         if not initials:
             # words that reach nothing on the other side stay unaligned: when both names keep
             # some, the scorer's conflict penalty is at least this
-            left_q = (query_weight - query_filler - query_reach[touched]) / query_weight
-            total = postings.weight[touched]
-            left_l = (total - postings.filler_weight[touched] - list_reach[touched]) / total
+            left_q = _ratio(query_weight - query_filler - query_reach[touched],
+                            np.full(touched.size, query_weight))
+            left_l = _ratio(total - postings.filler_weight[touched] - list_reach[touched], total)
             penalty = CONFLICT_WEIGHT * np.maximum(0.0, np.minimum(left_q, left_l))
             bound = np.maximum(0.0, bound - penalty)
         return touched.astype(np.int32), bound
@@ -492,6 +505,13 @@ class Index:
         found = [(float(best[i]), names[i - start]) for i in range(start, end) if best[i] > 0.0]
         found.sort(key=lambda item: -item[0])
         return found
+
+
+def _ratio(numerator: np.ndarray, denominator: np.ndarray) -> np.ndarray:
+    """numerator / denominator, 0 where the denominator is 0."""
+    out = np.zeros(numerator.shape, dtype=np.float64)
+    np.divide(numerator, denominator, out=out, where=denominator > 0)
+    return out
 
 
 class _LazyEntities(Sequence[PreparedEntity]):

@@ -258,11 +258,22 @@ def years(dates: tuple[str, ...]) -> frozenset[int]:
     return frozenset(int(d[:4]) for d in dates if d[:4].isdigit())
 
 
+def with_parts(name: str) -> tuple[str, ...]:
+    """A name, and the names it joins with slashes (``Al-Qa'ida/Islamic Army``): each part
+    of three letters or more is a name too. ``A/S``, ``M/V``, ``C/O`` are not split."""
+    if "/" not in name:
+        return (name,)
+    parts = [p.strip() for p in name.split("/")]
+    if len(parts) < 2 or any(sum(c.isalpha() for c in p) < 3 for p in parts):
+        return (name,)
+    return (name, *parts)
+
+
 def prepare_entity(entity: Entity) -> PreparedEntity:
     """Prepare a list entity (names of every kind but the original script's are transliterated
     by the normaliser; Korean readings come from the name as written, in any script)."""
-    names = tuple(prepare_name(n.full, entity.schema, n.kind.value) for n in entity.names
-                  if n.full.strip())
+    names = tuple(prepare_name(text, entity.schema, n.kind.value) for n in entity.names
+                  for text in with_parts(n.full) if text.strip())
     ids = frozenset(id_key(i.kind, i.value) for i in entity.identifiers
                     if i.kind in DECISIVE_IDS and i.value.strip())
     return PreparedEntity(entity, names, years(entity.birth_dates), entity.birth_dates,

@@ -182,7 +182,7 @@ _PATRONYMIC_LINKS = PATRONYMIC_LINKS
 def _unmatched_share(tokens: tuple[str, ...], matched: dict[int, float],
                      index: Index) -> float:
     """The rarity-weighted share of a name's words left unaligned (initials not counted)."""
-    weights = [index.idf(t) for t in tokens]
+    weights = [index.weight(t) for t in tokens]
     total = sum(weights)
     left = sum(w for i, (t, w) in enumerate(zip(tokens, weights))
                if i not in matched and not is_filler(t))
@@ -211,7 +211,7 @@ def _reversed_chain(a: tuple[str, ...], b: tuple[str, ...], aligned: dict[int, i
 
 
 def _coverage(tokens: tuple[str, ...], matched: dict[int, float], index: Index) -> float:
-    weights = [index.idf(t) for t in tokens]
+    weights = [index.weight(t) for t in tokens]
     total = sum(weights)
     return sum(w * matched.get(i, 0.0) for i, w in enumerate(weights)) / total if total else 0.0
 
