@@ -437,3 +437,8 @@ def test_labelled_korean_pairs(data_dir):
     # typo tolerance, the scorer's job, not the key's.
     assert wrong == {("김종은", "김정은")}
     assert same("Kim Jong-un", "Kim Jong Un") and same("Kim Jong On", "Kim Jong Un")
+
+
+def test_a_doubled_vowel_or_tripled_letter_is_a_typo_in_latin_korean():
+    assert korean_names("Kim Jong-uun") == korean_names("Kim Jong-un")
+    assert korean_names("Kim Jonnng Un") == korean_names("Kim Jong Un")

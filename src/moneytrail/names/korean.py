@@ -621,6 +621,10 @@ def _given_readings(tokens: list[str]) -> list[tuple[tuple[str, ...], tuple[str,
     return out
 
 
+# No romanization of Korean doubles u or i, or writes a letter three times: a typo (Jong-uun)
+_DOUBLED = re.compile(r"([ui])\1+|([a-z])\2\2+")
+
+
 def _from_latin(text: str) -> list[KoreanName]:
     text = strip_romanization_marks(_mark_boundaries(text))
     latin, _, _, reading = _surnames()
@@ -647,7 +651,8 @@ def _from_latin(text: str) -> list[KoreanName]:
         sid = latin.get(_plain(family))
         if sid is None:
             continue
-        tokens = [t for t in _LATIN_SEP.split(_HYPHENS.sub(" ", given).lower()) if t]
+        tokens = [_DOUBLED.sub(lambda m: m.group(1) or m.group(2), t)
+                  for t in _LATIN_SEP.split(_HYPHENS.sub(" ", given).lower()) if t]
         if not tokens:
             continue
         for syllables, keys in _given_readings(tokens):
