@@ -54,7 +54,6 @@ from moneytrail.match.tokens import (
 )
 from moneytrail.countries import country_code
 from moneytrail.model import Schema
-from moneytrail.names import text
 
 THRESHOLD = 0.80
 EXPLANATION_VERSION = 1
@@ -176,9 +175,6 @@ def _align_joined(a: tuple[str, ...], b: tuple[str, ...], used_a: dict[int, floa
     return found
 
 
-_PATRONYMIC_LINKS = PATRONYMIC_LINKS
-
-
 def _unmatched_share(tokens: tuple[str, ...], matched: dict[int, float],
                      index: Index) -> float:
     """The rarity-weighted share of a name's words left unaligned (initials not counted)."""
@@ -193,12 +189,12 @@ def _reversed_chain(a: tuple[str, ...], b: tuple[str, ...], aligned: dict[int, i
     """Whether a word before a patronymic link in one name is aligned with a word after one
     in the other (see :func:`aligned_tokens`)."""
     # a link joins two names: first or last, it is not a chain (a shuffled name)
-    links_a = [i for i, t in enumerate(a) if t in _PATRONYMIC_LINKS and 0 < i < len(a) - 1]
-    links_b = [j for j, t in enumerate(b) if t in _PATRONYMIC_LINKS and 0 < j < len(b) - 1]
+    links_a = [i for i, t in enumerate(a) if t in PATRONYMIC_LINKS and 0 < i < len(a) - 1]
+    links_b = [j for j, t in enumerate(b) if t in PATRONYMIC_LINKS and 0 < j < len(b) - 1]
     if not links_a or not links_b:
         return False
     for i, j in aligned.items():
-        if a[i] in _PATRONYMIC_LINKS:
+        if a[i] in PATRONYMIC_LINKS:
             continue
         before_a = any(i < k for k in links_a)
         after_a = any(i > k for k in links_a)
@@ -272,8 +268,8 @@ def _syllabic_difference(q: PreparedName, c: PreparedName) -> str | None:
     One character is one syllable of the name there, and a different syllable is a different
     name (김종은 / 김정은, 习近朋 / 习近平), even where the romanizations merge them.
     """
-    script = text.detect_script(q.original)
-    if script not in _SYLLABIC or text.detect_script(c.original) != script:
+    script = q.script
+    if script not in _SYLLABIC or c.script != script:
         return None
     a, b = "".join(q.original.split()), "".join(c.original.split())
     return None if a == b else f"different {script} characters: {a} / {b}"

@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import Callable, Iterable, Iterator
 
 from moneytrail.countries import is_north_korea
-from moneytrail.model import Entity, Program
+from moneytrail.model import Entity
 
 
 class SourceError(Exception):
