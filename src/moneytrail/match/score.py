@@ -33,11 +33,13 @@ The default threshold is :data:`THRESHOLD`; :data:`EXPLANATION_VERSION` versions
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Any
 
 from moneytrail.match.index import Index
 from moneytrail.match.prepare import (
     WEAK_FACTOR,
+    joined_pairs,
     PreparedEntity,
     PreparedName,
     name_path,
@@ -51,6 +53,7 @@ from moneytrail.match.tokens import (
     is_filler,
     is_initial,
     token_sim,
+    words_mask,
 )
 from moneytrail.countries import country_code
 from moneytrail.model import Schema
@@ -121,8 +124,11 @@ def aligned_tokens(a: tuple[str, ...], b: tuple[str, ...], index: Index,
     """
     if not a or not b:
         return 0.0
-    pairs = [(sim, i, j) for i, x in enumerate(a) for j, y in enumerate(b)
-             if (sim := token_sim(x, y)) >= TOKEN_FLOOR]
+    if words_mask(a) & words_mask(b):
+        pairs = [(sim, i, j) for i, x in enumerate(a) for j, y in enumerate(b)
+                 if (sim := token_sim(x, y)) >= TOKEN_FLOOR]
+    else:
+        pairs = []  # no word of one shares a key with a word of the other: none aligns
     pairs.sort(reverse=True)
     used_a: dict[int, float] = {}
     used_b: dict[int, float] = {}
@@ -156,18 +162,25 @@ def aligned_tokens(a: tuple[str, ...], b: tuple[str, ...], index: Index,
     return max(0.0, score)
 
 
+@lru_cache(maxsize=1 << 16)
+def joined_set(words: tuple[str, ...]) -> frozenset[str]:
+    return frozenset(joined_pairs(words))
+
+
 def _align_joined(a: tuple[str, ...], b: tuple[str, ...], used_a: dict[int, float],
                   used_b: dict[int, float]) -> bool:
     """Align two unaligned neighbouring words of one name with an unaligned word of the other
     that is the two written as one (Patr ushev / Patrushev, Mohammad Hasni / Mohammadhasni)."""
+    if joined_set(a).isdisjoint(b) and joined_set(b).isdisjoint(a):
+        return False
     found = False
     for x, y, used_x, used_y in ((a, b, used_a, used_b), (b, a, used_b, used_a)):
         if len(x) - len(used_x) < 2 or len(y) == len(used_y):
             continue  # needs two free words on one side and one on the other
         free = {word: j for j, word in enumerate(y) if j not in used_y}
         for i in range(len(x) - 1):
-            if i in used_x or i + 1 in used_x:
-                continue
+            if i in used_x or i + 1 in used_x or x[i].isdigit() or x[i + 1].isdigit():
+                continue  # (numbers are never joined: see prepare.joined_pairs)
             j = free.pop(x[i] + x[i + 1], None)
             if j is not None:
                 used_x[i] = used_x[i + 1] = used_y[j] = 1.0

@@ -92,6 +92,23 @@ def is_initial(token: str) -> bool:
     return len(token) == 1 and not token.isdigit()
 
 
+_MASK_BITS = 4096
+
+
+@lru_cache(maxsize=1 << 17)
+def words_mask(words: tuple[str, ...]) -> int:
+    """The keys of a name's words (initials aside) hashed into a 4,096-bit mask: names whose
+    masks share no bit have no two words sharing a key, so no two words token_sim scores
+    above 0 (a fast test for the many pairs of unrelated names)."""
+    bits = bytearray(_MASK_BITS // 8)
+    for word in words:
+        if not is_initial(word):
+            for key in token_keys(word):
+                h = hash(key) & (_MASK_BITS - 1)
+                bits[h >> 3] |= 1 << (h & 7)
+    return int.from_bytes(bits, "little")
+
+
 # A word of one name that the other lacks costs this times its share of the name when both
 # names keep such a word (see moneytrail.match.score.aligned_tokens).
 CONFLICT_WEIGHT = 1.0
