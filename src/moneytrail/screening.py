@@ -1,8 +1,10 @@
 """The one facade every face uses: :class:`Screener` (``from_store``, ``match``, ``match_many``,
 ``compare``).
 
-A Screener holds an index built once from the snapshots in service; it is read-only after that,
-so one instance serves any number of threads, and each call is independent of the others.
+A Screener holds an index built once from the snapshots in service; its lists never change
+after that (only caches fill as queries come: similar tokens, entities read from a kept index,
+each written whole, so concurrent threads at worst compute one twice), and each call is
+independent of the others.
 """
 
 from __future__ import annotations
@@ -161,6 +163,8 @@ class Screener:
         enter the results, so the answer is the one scoring every entity would give.
         """
         query = Query.of(query) if isinstance(query, str) else query
+        if limit <= 0:
+            return []
         threshold = self.threshold if threshold is None else threshold
         cutoff = min(MIN_SCORE, threshold) if cutoff is None else cutoff
         names, ids = _prepare_query(query)
@@ -193,9 +197,10 @@ class Screener:
                 for _, p, s in found[:limit]]
 
     def match_many(self, queries: Iterable[Query | str], *, limit: int = 10,
-                   threshold: float | None = None) -> list[list[Match]]:
+                   threshold: float | None = None,
+                   cutoff: float | None = None) -> list[list[Match]]:
         """:meth:`match` for each query, in order."""
-        return [self.match(q, limit=limit, threshold=threshold) for q in queries]
+        return [self.match(q, limit=limit, threshold=threshold, cutoff=cutoff) for q in queries]
 
     def compare(self, a: Query | Entity | str, b: Entity | Query | str, *,
                 threshold: float | None = None) -> Match:

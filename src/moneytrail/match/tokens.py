@@ -2,10 +2,15 @@
 
 Both the index (to bound a candidate's score before scoring it) and the scorer (to align name
 tokens) use :func:`token_sim`, and the similarity is **gated by the keys**: two tokens that share
-none of :func:`token_keys` (same token, same first three or last three letters, same phonetic
-code) and are not an initial and a word starting with it have similarity 0. That gate is what
-lets the index find, through the keys alone, every list token the scorer could align with a
-query token, so a score bound computed from the keys is a true upper bound.
+none of :func:`token_keys` (same token, same first three or last three letters, one deletion
+from each giving one string, same phonetic code, a nickname of one name, both ``bin``/``ibn``,
+both an article) and are not an initial and a word starting with it have similarity 0. That
+gate is what lets the index find, through the keys alone, every list token the scorer could
+align with a query token, so a score bound computed from the keys is a true upper bound.
+
+Written here rather than taken from a library: the similarity is rapidfuzz's (Jaro-Winkler,
+edit distances), but the gate, the typo and nickname rules and the phonetic code
+(:func:`moneytrail.names.text.phonetic_key`) are tuned for transliterated names.
 """
 
 from __future__ import annotations
@@ -78,8 +83,10 @@ def token_keys(token: str) -> frozenset[str]:
     return frozenset(keys)
 
 
-LINKS = frozenset({"bin", "ibn", "ben", "bint", "binti"})
-ARTICLES = frozenset({"al", "el", "ul"})
+LINKS = frozenset({"bin", "ibn", "ben", "bint", "binti"})  # "son/daughter of": one word
+ARTICLES = frozenset({"al", "el", "ul"})  # the Arabic article: one word
+
+
 def derived_name(a: str, b: str) -> bool:
     """Whether the longer token is the shorter one (less its last letter) with three letters
     or more added: a patronymic (Vladimir / Vladimirovich, in any transliteration: -ovici,
