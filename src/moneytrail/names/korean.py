@@ -266,6 +266,8 @@ def strip_romanization_marks(text: str) -> str:
     ``U'n-so'ng`` -> ``Un-song``. Case, spaces, hyphens and non-Latin letters (Hangul, Hanja)
     are kept as they were.
     """
+    if text.isascii():
+        return text.translate(_APOSTROPHES) if "'" in text or "`" in text else text
     text = text.translate(_APOSTROPHES)
     if text.isascii():
         return text
@@ -671,6 +673,8 @@ def _korean_names(text: str) -> tuple[KoreanName, ...]:
     if inner:
         for part in [_PARENS.sub(" ", text), *inner]:
             found.extend(_korean_names(part))
+    elif text.isascii():
+        found = _from_latin(text)
     elif any(_is_hangul(c) for c in text):
         if all(_is_hangul(c) or c.isspace() for c in text):
             found = _from_hangul(text)

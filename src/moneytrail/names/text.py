@@ -709,7 +709,7 @@ _NON_WORD = re.compile(r"[^a-z0-9]+")
 
 def _drop_format(text: str) -> str:
     # zero-width (non-)joiners, bidi marks, soft hyphens: invisible, never a word boundary
-    if not any(unicodedata.category(c) == "Cf" for c in text):
+    if text.isascii() or not any(unicodedata.category(c) == "Cf" for c in text):
         return text
     return "".join(c for c in text if unicodedata.category(c) != "Cf")
 
