@@ -58,6 +58,7 @@ from moneytrail.match.tokens import (
     is_initial,
     token_keys,
     token_sim,
+    words_mask,
 )
 from moneytrail.model import Entity, NameKind, Schema
 
@@ -195,6 +196,7 @@ class Index:
         korean_names = np.zeros(n_names, dtype=bool)
         for position, name in enumerate(self.names):
             for path, tokens in self._path_tokens(position).items():
+                words_mask(tokens)  # computed once here, for every compare (cached)
                 vocab_ids, holders = pairs[path]
                 weights = [self.weight(t) for t in tokens]
                 for token in tokens:
