@@ -32,6 +32,7 @@ from moneytrail.match.prepare import (
 from moneytrail.match.score import (
     EXPLANATION_VERSION,
     MIN_SCORE,
+    SCORE_DIGITS,
     THRESHOLD,
     Scored,
     max_bonus,
@@ -174,12 +175,13 @@ class Screener:
         id_hits = self.index.id_hits(ids)
         for position in id_hits:
             bound[position] = 1.0
-        candidates = np.flatnonzero(bound + bonus >= cutoff - 1e-9)
+        slack = 10.0 ** -SCORE_DIGITS  # a score is rounded, its bound is not
+        candidates = np.flatnonzero(bound + bonus >= cutoff - slack)
         order = candidates[np.lexsort((candidates, -bound[candidates]))]
         found: list[tuple[float, int, Scored]] = []
         kth = -1.0
         for position in order.tolist():
-            if len(found) >= limit and bound[position] + bonus < kth:
+            if len(found) >= limit and bound[position] + bonus + slack < kth:
                 break
             entity = self.index.entities[position]
             listed = None if position in id_hits else self.index.name_bounds(position, name_bound)

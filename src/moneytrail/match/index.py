@@ -398,6 +398,8 @@ class Index:
         bound = np.where(n_query <= counts, 0.7 * q_cover + 0.3 * l_cover,
                          0.7 * l_cover + 0.3 * q_cover)
         one_word = (np.minimum(counts, n_query) == 1) & (np.maximum(counts, n_query) > 1)
+        if path == "tokens":  # the scorer discounts one word against more except for persons
+            one_word &= self.name_schema[touched] != _SCHEMAS.index(Schema.PERSON)
         bound = np.where(one_word, bound * 0.9, bound)
         # the scorer gives 0 to names where no word (two letters or more) aligned with a word
         bound = np.where(word_reach[touched], bound, 0.0)
@@ -480,7 +482,7 @@ class Index:
         best *= self.name_factor
         if schema is not None:
             best[self.name_schema != _SCHEMAS.index(schema)] = 0.0
-        keep = np.flatnonzero(best >= floor - 1e-9)
+        keep = np.flatnonzero(best >= floor - 1e-6)  # scores are rounded to 6 decimals
         entity_bound = np.zeros(len(self.entities))
         np.maximum.at(entity_bound, self.name_entity[keep], best[keep])
         return entity_bound, best

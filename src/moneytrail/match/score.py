@@ -60,6 +60,7 @@ from moneytrail.model import Schema
 
 THRESHOLD = 0.80
 EXPLANATION_VERSION = 1
+SCORE_DIGITS = 6  # scores are rounded to this many decimals
 MIN_SCORE = 0.60  # Screener.match reports nothing below this (unless the threshold is lower)
 SYLLABIC_CAP = 0.60  # two Hangul (or Han) names that differ in a character score at most this
 
@@ -101,13 +102,15 @@ def korean_similarity(a: PreparedName, b: PreparedName) -> tuple[float, str]:
 
 
 def aligned_tokens(a: tuple[str, ...], b: tuple[str, ...], index: Index,
-                   weak_limit: int = 1, joins: bool = False) -> float:
+                   weak_limit: int = 1, joins: bool = False, one_word: float = 0.9) -> float:
     """Align tokens one to one (greedy by similarity), weight by rarity, combine both sides.
 
     The shorter name's weighted coverage counts 70%, the longer's 30%, so a missing middle name
     costs little while an unmatched given name costs a lot; a one-word name against a longer one
-    is discounted (one shared word is weak evidence). Initials alone are no evidence: without
-    one aligned word of two letters or more the score is 0.
+    is discounted by ``one_word`` (one shared word is weak evidence for an organisation; for a
+    person the caller passes 1.0: a surname alone, ``Putin``, ``Erdogan``, is how people are
+    named). Initials alone are no evidence: without one aligned word of two letters or more
+    the score is 0.
 
     A weak match (a word two typos away, see :data:`moneytrail.match.tokens.WEAK_SIM`) counts
     once per name (``weak_limit``; twice for a name read from another script): one misspelt
@@ -153,7 +156,7 @@ def aligned_tokens(a: tuple[str, ...], b: tuple[str, ...], index: Index,
     short, long_ = (cover_a, cover_b) if len(a) <= len(b) else (cover_b, cover_a)
     score = 0.7 * short + 0.3 * long_
     if min(len(a), len(b)) == 1 < max(len(a), len(b)):
-        score *= 0.9
+        score *= one_word
     left_a, left_b = _unmatched_share(a, used_a, index), _unmatched_share(b, used_b, index)
     if left_a and left_b:
         score -= CONFLICT_WEIGHT * min(left_a, left_b)
@@ -243,7 +246,8 @@ def name_similarity(q: PreparedName, c: PreparedName, schema: Schema,
     else:
         # a name read from another script (Arabic, Hebrew: no vowels) may carry two weak words
         score = aligned_tokens(path_words(q, path), path_words(c, path), index,
-                               1 if q.script == c.script else 2, joins=True)
+                               1 if q.script == c.script else 2, joins=True,
+                               one_word=1.0 if schema is Schema.PERSON else 0.9)
         result = NameResult(score, "tokens", q, c, "aligned tokens, rarity-weighted")
     numbers_q, numbers_c = q.numbers, c.numbers
     if numbers_q != numbers_c and result.score > 0.0:
@@ -437,4 +441,5 @@ def score_pair(query_names: tuple[PreparedName, ...], query_schema: Schema | Non
     if query_gender and gender and query_gender != gender:
         features.append(Feature("gender", 0.0, -0.2, f"gender {query_gender} / {gender}"))
     total = sum(f.weight for f in features)
-    return Scored(min(1.0, max(0.0, total)), best, tuple(features))
+    # rounded, so that a score shown as 0.80 is 0.80 against the threshold (not 0.7999...)
+    return Scored(round(min(1.0, max(0.0, total)), SCORE_DIGITS), best, tuple(features))
