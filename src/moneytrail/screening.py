@@ -171,11 +171,11 @@ class Screener:
         names, ids = _prepare_query(query)
         countries = frozenset(query.countries)
         bonus = max_bonus(query.birth_dates, countries)
-        bound, name_bound = self.index.bounds(names, query.schema, cutoff - bonus)
+        slack = 10.0 ** -SCORE_DIGITS  # a score is rounded, its bound is not
+        bound, name_bound = self.index.bounds(names, query.schema, cutoff - bonus - slack)
         id_hits = self.index.id_hits(ids)
         for position in id_hits:
             bound[position] = 1.0
-        slack = 10.0 ** -SCORE_DIGITS  # a score is rounded, its bound is not
         candidates = np.flatnonzero(bound + bonus >= cutoff - slack)
         order = candidates[np.lexsort((candidates, -bound[candidates]))]
         found: list[tuple[float, int, Scored]] = []

@@ -176,7 +176,7 @@ class Index:
 
     def _path_tokens(self, position: int) -> dict[str, tuple[str, ...]]:
         name = self.names[position]
-        schema = self.entities[self.name_entity[position]].entity.schema
+        schema = _SCHEMAS[self.name_schema[position]]
         found = {"tokens": path_words(name, "tokens")}
         if schema is Schema.ORGANIZATION and name.org is not None:
             found["organization"] = path_words(name, "organization")
@@ -211,8 +211,7 @@ class Index:
                     name_keys[key].append(position)
             for joined in joined_pairs(path_words(name, "tokens")):
                 name_keys["jp:" + joined].append(position)
-            schema = self.entities[self.name_entity[position]].entity.schema
-            if schema is Schema.PERSON and name.korean:
+            if _SCHEMAS[self.name_schema[position]] is Schema.PERSON and name.korean:
                 korean_names[position] = True
                 for key in _korean_index_keys(name):
                     korean[key].append(position)
@@ -377,16 +376,16 @@ class Index:
                 hit[holders] = True
             touched = np.flatnonzero(hit)
         else:
-            touched = np.unique(np.concatenate(reached)) if len(reached) > 1 \
-                else np.unique(reached[0])
+            touched = np.unique(np.concatenate(reached))
         listed = list(best_sim)
         holders, which = postings.names_of(listed)
-        gains = self.vocab_idf[listed] * np.fromiter(best_sim.values(), dtype=np.float64,
-                                                     count=len(listed))
+        listed_weight = self.vocab_idf[listed]
+        gains = listed_weight * np.fromiter(best_sim.values(), dtype=np.float64,
+                                            count=len(listed))
         list_sum = np.zeros(n_names)
         np.add.at(list_sum, holders, gains[which])
         list_reach = np.zeros(n_names)
-        np.add.at(list_reach, holders, self.vocab_idf[listed][which])
+        np.add.at(list_reach, holders, listed_weight[which])
         # coverages as the scorer computes them (0 for a name whose words all weigh 0)
         total = postings.weight[touched]
         q_cover = np.minimum(1.0, (query_sum[touched] + initials_weight) / query_weight) \
@@ -482,7 +481,7 @@ class Index:
         best *= self.name_factor
         if schema is not None:
             best[self.name_schema != _SCHEMAS.index(schema)] = 0.0
-        keep = np.flatnonzero(best >= floor - 1e-6)  # scores are rounded to 6 decimals
+        keep = np.flatnonzero(best >= floor)
         entity_bound = np.zeros(len(self.entities))
         np.maximum.at(entity_bound, self.name_entity[keep], best[keep])
         return entity_bound, best

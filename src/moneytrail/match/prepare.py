@@ -77,7 +77,8 @@ def prepare_name(full: str, schema: Schema | None, kind: str = "query") -> Prepa
     is_org = schema in (Schema.ORGANIZATION, None)
     kor = tuple(korean.korean_names(full)) if person else ()
     # orgs reads the name as written (parenthesised acronyms such as "(KOMID)"), in Latin letters
-    latin = full if text.detect_script(full) in ("Latn", "Zyyy") else text.to_latin(full)
+    script = text.detect_script(full)
+    latin = full if script in ("Latn", "Zyyy") else text.to_latin(full)
     org = orgs.org_name(latin) if is_org and norm else None
     vessel = orgs.vessel_name(latin) if schema is Schema.VESSEL else ()
     if schema is not Schema.PERSON:
@@ -89,8 +90,7 @@ def prepare_name(full: str, schema: Schema | None, kind: str = "query") -> Prepa
     numbers = _numbers(org.tokens if org is not None else tokens) | _numbers(vessel)
     org_words = _without_numbers(org.distinctive or org.tokens) if org is not None else ()
     return PreparedName(full, kind, norm, tokens, kor, org, vessel, _keys(tokens, org), numbers,
-                        _without_numbers(tokens), org_words, _without_numbers(vessel),
-                        text.detect_script(full))
+                        _without_numbers(tokens), org_words, _without_numbers(vessel), script)
 
 
 _ROMAN = {"i": 1, "ii": 2, "iii": 3, "iv": 4, "v": 5, "vi": 6, "vii": 7, "viii": 8, "ix": 9,
@@ -183,7 +183,7 @@ def path_words(name: PreparedName, path: str) -> tuple[str, ...]:
     return name.words
 
 
-_ABD = frozenset({"abdel", "abdal", "abdul", "abdoul", "abdol", "abdul"})
+_ABD = frozenset({"abdel", "abdal", "abdul", "abdoul", "abdol"})
 
 
 def arabic_compounds(tokens: tuple[str, ...]) -> tuple[str, ...]:

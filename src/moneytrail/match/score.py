@@ -64,6 +64,7 @@ SCORE_DIGITS = 6  # scores are rounded to this many decimals
 MIN_SCORE = 0.60  # Screener.match reports nothing below this (unless the threshold is lower)
 SYLLABIC_CAP = 0.60  # two Hangul (or Han) names that differ in a character score at most this
 
+
 def schema_compatible(query: Schema | None, entity: Schema) -> bool:
     """Only the same schema matches; a query without a schema is compatible with anything."""
     return query is None or query is entity
@@ -151,13 +152,12 @@ def aligned_tokens(a: tuple[str, ...], b: tuple[str, ...], index: Index,
         word = _align_joined(a, b, used_a, used_b) or word
     if not word:
         return 0.0
-    cover_a = _coverage(a, used_a, index)
-    cover_b = _coverage(b, used_b, index)
+    cover_a, left_a = _shares(a, used_a, index)
+    cover_b, left_b = _shares(b, used_b, index)
     short, long_ = (cover_a, cover_b) if len(a) <= len(b) else (cover_b, cover_a)
     score = 0.7 * short + 0.3 * long_
     if min(len(a), len(b)) == 1 < max(len(a), len(b)):
         score *= one_word
-    left_a, left_b = _unmatched_share(a, used_a, index), _unmatched_share(b, used_b, index)
     if left_a and left_b:
         score -= CONFLICT_WEIGHT * min(left_a, left_b)
     if _reversed_chain(a, b, aligned):
@@ -191,14 +191,18 @@ def _align_joined(a: tuple[str, ...], b: tuple[str, ...], used_a: dict[int, floa
     return found
 
 
-def _unmatched_share(tokens: tuple[str, ...], matched: dict[int, float],
-                     index: Index) -> float:
-    """The rarity-weighted share of a name's words left unaligned (initials not counted)."""
+def _shares(tokens: tuple[str, ...], matched: dict[int, float],
+            index: Index) -> tuple[float, float]:
+    """A name's rarity-weighted coverage (aligned words, by their similarity) and the share of
+    its words left unaligned (initials, links and articles not counted)."""
     weights = [index.weight(t) for t in tokens]
     total = sum(weights)
+    if not total:
+        return 0.0, 0.0
+    covered = sum(w * matched.get(i, 0.0) for i, w in enumerate(weights))
     left = sum(w for i, (t, w) in enumerate(zip(tokens, weights))
                if i not in matched and not is_filler(t))
-    return left / total if total else 0.0
+    return covered / total, left / total
 
 
 def _reversed_chain(a: tuple[str, ...], b: tuple[str, ...], aligned: dict[int, int]) -> bool:
@@ -220,12 +224,6 @@ def _reversed_chain(a: tuple[str, ...], b: tuple[str, ...], aligned: dict[int, i
                 (after_a and not before_a and before_b and not after_b):
             return True
     return False
-
-
-def _coverage(tokens: tuple[str, ...], matched: dict[int, float], index: Index) -> float:
-    weights = [index.weight(t) for t in tokens]
-    total = sum(weights)
-    return sum(w * matched.get(i, 0.0) for i, w in enumerate(weights)) / total if total else 0.0
 
 
 def name_similarity(q: PreparedName, c: PreparedName, schema: Schema,
