@@ -74,6 +74,35 @@ def test_organisation_with_another_legal_form_and_acronym(screener):
     assert "KWANGSON" in acronym.entity.caption and acronym.match
 
 
+def test_acronym_beside_a_country(screener):
+    """An acronym with a country says where the organisation is (PLA China); two other words
+    make it a name of its own, not an acronym."""
+    irgc = "Islamic Revolutionary Guard Corps"
+    for written in ("IRGC", "IRGC Iran", "Iran IRGC"):
+        result = screener.compare(Query.of(written, schema="Organization"),
+                                  Query.of(irgc, schema="Organization"))
+        assert result.match and result.score == 0.9, written
+    other = screener.compare(Query.of("IRGC Trading", schema="Organization"),
+                             Query.of(irgc, schema="Organization"))
+    assert not other.match
+    found = top(screener, Query.of("IRGC Iran", schema="Organization"))
+    assert "REVOLUTIONARY GUARD" in found.entity.caption.upper() and found.match
+
+
+def test_words_written_together_in_capitals(screener):
+    """A person's words run together (FridrichBuchenberg) are its words; the prefixes of one
+    word stay on it (McDonald is one word, as MCDONALD is)."""
+    run_together = screener.compare(Query.of("FridrichBuchenberg", schema="Person"),
+                                    Query.of("Friedrich Buchenberg", schema="Person"))
+    assert run_together.match, run_together.explanation
+    assert prepare_name("FridrichBuchenberg", Schema.PERSON).words == ("fridrich",
+                                                                        "buchenberg")
+    assert prepare_name("Ronald McDonald", Schema.PERSON).words == ("ronald", "mcdonald")
+    assert prepare_name("Douglas MacArthur", Schema.PERSON).words == ("douglas", "macarthur")
+    # an organisation's capitals are its brand (PetroChina): its compact form compares it
+    assert prepare_name("PetroChina", Schema.ORGANIZATION).words == ("petrochina",)
+
+
 def test_typo_in_an_organisation_name(screener):
     best = top(screener, "Lazarous Group")
     assert best.entity.caption == "LAZARUS GROUP" and best.match
@@ -129,7 +158,8 @@ QUERIES = ["Kim Jong Un", "Choe Ryong Hae", "Ri Su Yong", "Pak Tong Gu", "Vladim
            "V. Putin", "J. Smith", "Kim Jongun", "Al Hassan", "Alhassan",
            "KOMID", "Vladimir Pulin", "J C Juncker", "Abd al Rahman Khalaf", "Kim Jong Il Sung",
            "Ri Jong Hyok", "Mohammed Abdulla", "Bank of Korea", "Deutsche Bank GmbH",
-           "Osama bin Laden", "Bin Al", "Al Qaida/Islamic Army"]
+           "Osama bin Laden", "Bin Al", "Al Qaida/Islamic Army", "IRGC Iran", "KOMID Korea",
+           "VladimirPutin", "AliHassan"]
 
 
 @pytest.mark.parametrize("text", QUERIES)

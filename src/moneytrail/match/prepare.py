@@ -6,10 +6,12 @@ same functions, so what the index keys on and what the scorer compares can never
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, replace
 from functools import cache, lru_cache
 from importlib.resources import files
 
+from moneytrail.countries import country_code
 from moneytrail.model import Entity, IdKind, NameKind, Schema
 from moneytrail.names import korean, orgs, text
 
@@ -68,9 +70,9 @@ class PreparedName:
 @lru_cache(maxsize=200_000)
 def prepare_name(full: str, schema: Schema | None, kind: str = "query") -> PreparedName:
     """Prepare one name for a schema (None: unknown, try person and organisation forms)."""
-    norm = text.normalize(full)
-    tokens = tuple(norm.split())
     person = schema in (Schema.PERSON, None)
+    norm = text.normalize(split_camel(full) if person else full)
+    tokens = tuple(norm.split())
     if schema is Schema.PERSON:
         tokens = arabic_compounds(strip_titles(tokens))
         norm = " ".join(tokens)
@@ -149,6 +151,36 @@ def _without_numbers(tokens: tuple[str, ...]) -> tuple[str, ...]:
     return tuple(t for i, t in enumerate(tokens) if not _is_number(t, i))
 
 
+# a lower-case letter after four lower-case letters, then a capital and a lower-case letter
+_CAMEL = re.compile(r"(?<=[a-z]{4})(?=[A-Z][a-z])")
+
+
+def split_camel(name: str) -> str:
+    """A person's words written together, each capitalised, as separate words:
+    ``FridrichBuchenberg`` -> ``Fridrich Buchenberg``. Only after four lower-case letters, so
+    that the prefixes of one word stay on it (McDonald, MacArthur, DeVito, LaToya)."""
+    return _CAMEL.sub(" ", name) if name.isascii() else name
+
+
+def is_country_word(token: str) -> bool:
+    """A word that names a country (``china``, ``korea``; not two- or three-letter codes)."""
+    return len(token) > 3 and country_code(token) not in (None, "zz")
+
+
+def acronym_word(tokens: tuple[str, ...]) -> str | None:
+    """The word of a name that may be an acronym of another: the name's only word, or its one
+    word beside a country (``PLA China``). Beside an acronym a country says where the
+    organisation is; it does not name a subsidiary as it does beside the full name
+    (``Banco Santander Chile``, see ``score.COUNTRY_QUALIFIER``)."""
+    if len(tokens) == 1:
+        return tokens[0]
+    if len(tokens) == 2:
+        countries = [is_country_word(t) for t in tokens]
+        if countries.count(True) == 1:
+            return tokens[countries.index(False)]
+    return None
+
+
 def _keys(tokens: tuple[str, ...], org: orgs.OrgName | None) -> frozenset[str]:
     """The whole-name keys of one name: its tokens joined without spaces (``c:``), an
     organisation's compact form (``c:``) and acronyms (``a:``). Token keys live in
@@ -160,8 +192,8 @@ def _keys(tokens: tuple[str, ...], org: orgs.OrgName | None) -> frozenset[str]:
         if org.compact:
             keys.add("c:" + org.compact)
         keys.update("a:" + a for a in org.acronyms)
-        if len(tokens) == 1:  # a query that is itself an acronym
-            keys.add("a:" + tokens[0])
+        if (word := acronym_word(tokens)) is not None:  # a name that is itself an acronym
+            keys.add("a:" + word)
     return frozenset(keys)
 
 

@@ -39,6 +39,8 @@ from typing import Any
 from moneytrail.match.index import Index
 from moneytrail.match.prepare import (
     WEAK_FACTOR,
+    acronym_word,
+    is_country_word,
     joined_pairs,
     PreparedEntity,
     PreparedName,
@@ -55,7 +57,6 @@ from moneytrail.match.tokens import (
     token_sim,
     words_mask,
 )
-from moneytrail.countries import country_code
 from moneytrail.model import Schema
 
 THRESHOLD = 0.80
@@ -174,7 +175,9 @@ def _align_joined(a: tuple[str, ...], b: tuple[str, ...], used_a: dict[int, floa
                   used_b: dict[int, float]) -> bool:
     """Align two unaligned neighbouring words of one name with an unaligned word of the other
     that is the two written as one (Patr ushev / Patrushev, Mohammad Hasni / Mohammadhasni)."""
-    if joined_set(a).isdisjoint(b) and joined_set(b).isdisjoint(a):
+    free_a, free_b = len(a) - len(used_a), len(b) - len(used_b)
+    if not (free_a >= 2 and free_b or free_b >= 2 and free_a) or \
+            joined_set(a).isdisjoint(b) and joined_set(b).isdisjoint(a):
         return False
     found = False
     for x, y, used_x, used_y in ((a, b, used_a, used_b), (b, a, used_b, used_a)):
@@ -320,7 +323,7 @@ def _conflicting_forms(a: tuple[str, ...], b: tuple[str, ...]) -> str | None:
 def _country_words(a: tuple[str, ...], b: tuple[str, ...]) -> str | None:
     """A distinctive word of ``a`` naming a country that ``b`` does not have."""
     for token in a:
-        if len(token) > 3 and country_code(token) not in (None, "zz") and \
+        if is_country_word(token) and \
                 all(token_sim(token, other) < TOKEN_FLOOR for other in b):
             return token
     return None
@@ -331,9 +334,9 @@ def _org_similarity(q: PreparedName, c: PreparedName, index: Index) -> NameResul
     assert qo is not None and co is not None
     if qo.compact and qo.compact == co.compact:
         score, detail = 1.0, "same distinctive words"
-    elif len(q.tokens) == 1 and q.tokens[0] in co.acronyms:
+    elif acronym_word(q.tokens) in co.acronyms:
         return NameResult(0.90, "organization", q, c, f"acronym of {c.original}")
-    elif len(c.tokens) == 1 and c.tokens[0] in qo.acronyms:
+    elif acronym_word(c.tokens) in qo.acronyms:
         return NameResult(0.90, "organization", q, c, f"{c.original} is an acronym")
     else:
         score = aligned_tokens(path_words(q, "organization"), path_words(c, "organization"),
