@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import re
 import sys
 from pathlib import Path
@@ -416,6 +417,216 @@ def _demo_screening(store: Store) -> None:
                       f"({best.entity.source} {best.list_ref}) {best.score:.2f} {verdict}")
         if features:
             console.print(f"      [dim]why: {escape(features[0]['detail'])}")
+
+
+# -- bulk screening ----------------------------------------------------------------------------
+
+def _mapping_flags(name, dob, country, id_col, type_col, key) -> dict[str, str | None]:
+    return {"name": name, "dob": dob, "country": country, "id": id_col, "type": type_col,
+            "key": key}
+
+
+def _show_mapping(path: Path, reader, columns, how: dict[str, str]) -> None:
+    err.print(f"[bold]{escape(str(path))}[/] ({reader.format}), columns:", soft_wrap=True)
+    for role, column in columns.to_dict().items():
+        if column:
+            err.print(f"  {role} <- {escape(repr(column))} ({how[role]})", soft_wrap=True)
+
+
+def _run_batch(screener: "Screener", input_path: Path, output: Path, *, flags: dict,
+               in_format: Optional[str], out_format: Optional[str], encoding: str,
+               sheet: Optional[str], workers: int, all_matches: bool,
+               threshold: Optional[float], cutoff: Optional[float], resume: bool,
+               errors_path: Optional[Path], month_first: bool, progress: bool,
+               as_json: bool, snapshot_of: dict[str, int], extra: dict | None = None,
+               title: str = "Screening") -> None:
+    from rich.progress import (BarColumn, Progress, TextColumn, TimeElapsedColumn,
+                               TimeRemainingColumn)
+
+    from moneytrail.batch.io import BatchInputError, file_format
+    from moneytrail.batch.run import Options, RunFiles, open_input, run_file
+
+    try:
+        file_format(output, out_format)
+        reader, columns, how = open_input(input_path, fmt=in_format, encoding=encoding,
+                                          sheet=sheet, flags=flags)
+    except BatchInputError as exc:
+        err.print(f"[red]error:[/] {escape(str(exc))}", soft_wrap=True)
+        raise typer.Exit(2)
+    _show_mapping(input_path, reader, columns, how)
+    options = Options(columns=columns, threshold=threshold, cutoff=cutoff,
+                      all_matches=all_matches, day_first=not month_first)
+    files = RunFiles.for_output(output, errors_path)
+    if not resume and files.state.exists():
+        err.print(f"[yellow]note:[/] starting afresh over an unfinished run ({files.state}); "
+                  f"--resume would have continued it")
+    bar = Progress(TextColumn("{task.description}"), BarColumn(), TextColumn("{task.fields[rows]}"),
+                   TextColumn("{task.fields[rate]}"), TimeElapsedColumn(), TimeRemainingColumn(),
+                   console=err, disable=not progress, transient=True)
+    started = __import__("time").perf_counter()
+    with bar:
+        task = bar.add_task(title, total=1000, rows="0 rows", rate="")
+
+        def update(done: int, fraction: float | None) -> None:
+            seconds = max(1e-9, __import__("time").perf_counter() - started)
+            bar.update(task, completed=None if fraction is None else fraction * 1000,
+                       rows=f"{done:,} rows", rate=f"{done / seconds:,.0f} rows/s")
+
+        try:
+            with reader:
+                summary = run_file(screener, reader, files, options, workers=workers,
+                                   resume=resume, out_format=out_format,
+                                   snapshot_of=snapshot_of, extra=extra, progress=update)
+        except BatchInputError as exc:
+            err.print(f"[red]error:[/] {escape(str(exc))}", soft_wrap=True)
+            raise typer.Exit(2)
+    if as_json:
+        _print_json({"output": str(output), "errors_file": str(files.errors),
+                     **summary.to_dict()})
+        return
+    rate = (summary.rows - 0) / summary.seconds if summary.seconds else 0.0
+    table = Table(title=f"{title}: {input_path.name} -> {output.name}", title_justify="left",
+                  box=box.SIMPLE_HEAD)
+    table.add_column("what")
+    table.add_column("count", justify="right")
+    for label, value in (("rows", summary.rows), ("screened", summary.screened),
+                         ("not screened (errors)", summary.errors),
+                         ("screened with a warning", summary.warnings),
+                         ("rows with a hit", summary.hit_rows), ("matches", summary.matches)):
+        table.add_row(label, f"{value:,}")
+    for source, count in summary.by_list.most_common():
+        table.add_row(f"  hits on {source}", f"{count:,}")
+    for program, count in summary.by_program.most_common(10):
+        table.add_row(f"  program {program}", f"{count:,}")
+    table.add_row("time", f"{summary.seconds:.1f} s ({rate:,.0f} rows/s)"
+                  + (f", resumed at row {summary.resumed_at:,}" if summary.resumed_at else ""))
+    console.print(table)
+    if summary.errors or summary.warnings:
+        err.print(f"problems by row: {files.errors}", soft_wrap=True)
+
+
+_ROLE_HELP = "Input column holding the {}; guessed from common headers when not given."
+
+
+@app.command("screen-file")
+def screen_file(
+    input_path: Path = typer.Argument(..., help="CSV/TSV, .xlsx, .parquet or JSON lines."),
+    output: Path = typer.Option(..., "-o", "--output", help="Results file; format from its "
+                                "extension (.csv .tsv .xlsx .parquet .jsonl)."),
+    name: Optional[str] = typer.Option(None, help=_ROLE_HELP.format("name to screen")),
+    dob: Optional[str] = typer.Option(None, help=_ROLE_HELP.format("birth date")),
+    country: Optional[str] = typer.Option(None, help=_ROLE_HELP.format("country")),
+    id_col: Optional[str] = typer.Option(None, "--id", help=_ROLE_HELP.format(
+        "identifier (passport, IMO, BIC, wallet)")),
+    type_col: Optional[str] = typer.Option(None, "--type", help=_ROLE_HELP.format(
+        "party type (person, company, vessel)")),
+    key: Optional[str] = typer.Option(None, help=_ROLE_HELP.format("row's own id")),
+    workers: int = typer.Option(os.cpu_count() or 1, help="Processes screening in parallel."),
+    all_matches: bool = typer.Option(False, "--all-matches",
+                                     help="One result row per match at the threshold."),
+    threshold: Optional[float] = typer.Option(None, help="Score from which a result matches."),
+    cutoff: Optional[float] = typer.Option(None, help="Lowest score reported (default 0.60)."),
+    resume: bool = typer.Option(False, help="Continue an interrupted run of the same command."),
+    errors_path: Optional[Path] = typer.Option(None, "--errors", help="Problems file "
+                                               "(default OUTPUT.errors.csv)."),
+    in_format: Optional[str] = typer.Option(None, "--format", help="Input format if the "
+                                            "extension does not say."),
+    out_format: Optional[str] = typer.Option(None, "--out-format", help="Output format if the "
+                                             "extension does not say."),
+    encoding: str = typer.Option("utf-8", help="Text encoding of a CSV/TSV/JSON-lines input."),
+    sheet: Optional[str] = typer.Option(None, help="Excel sheet (default the first)."),
+    month_first: bool = typer.Option(False, "--month-first", help="Read 01/02/1980 as "
+                                     "2 January (default: 1 February)."),
+    engine: str = typer.Option("process", help="process (this machine) or spark."),
+    master: str = typer.Option("local[*]", help="Spark master URL (with --engine spark)."),
+    progress: bool = typer.Option(True, help="Show a progress bar."),
+    as_json: bool = typer.Option(False, "--json", help="Print the summary as JSON."),
+) -> None:
+    """Screen every row of a file against every list in service."""
+    flags = _mapping_flags(name, dob, country, id_col, type_col, key)
+    settings = Settings.from_env()
+    if engine not in ("process", "spark"):
+        raise typer.BadParameter("--engine must be process or spark")
+    screener = _screener(settings)
+    snapshot_of = {s.source: s.id for s in _store(settings).latest_snapshots()
+                   if s.id is not None}
+    if engine == "spark":
+        _run_spark(screener, input_path, output, flags=flags, in_format=in_format,
+                   out_format=out_format, all_matches=all_matches, threshold=threshold,
+                   cutoff=cutoff, month_first=month_first, master=master,
+                   snapshot_of=snapshot_of, as_json=as_json)
+        return
+    _run_batch(screener, input_path, output, flags=flags, in_format=in_format,
+               out_format=out_format, encoding=encoding, sheet=sheet, workers=workers,
+               all_matches=all_matches, threshold=threshold, cutoff=cutoff, resume=resume,
+               errors_path=errors_path, month_first=month_first, progress=progress,
+               as_json=as_json, snapshot_of=snapshot_of)
+
+
+@app.command()
+def rescreen(
+    input_path: Path = typer.Argument(..., help="The file screened before."),
+    since: list[int] = typer.Option(..., help="Snapshot id the file was last screened "
+                                    "against (one per list; see `lists status`)."),
+    output: Path = typer.Option(..., "-o", "--output", help="Results file (new hits)."),
+    name: Optional[str] = typer.Option(None, help=_ROLE_HELP.format("name to screen")),
+    dob: Optional[str] = typer.Option(None, help=_ROLE_HELP.format("birth date")),
+    country: Optional[str] = typer.Option(None, help=_ROLE_HELP.format("country")),
+    id_col: Optional[str] = typer.Option(None, "--id", help=_ROLE_HELP.format("identifier")),
+    type_col: Optional[str] = typer.Option(None, "--type", help=_ROLE_HELP.format("party type")),
+    key: Optional[str] = typer.Option(None, help=_ROLE_HELP.format("row's own id")),
+    workers: int = typer.Option(os.cpu_count() or 1, help="Processes screening in parallel."),
+    all_matches: bool = typer.Option(False, "--all-matches",
+                                     help="One result row per match at the threshold."),
+    threshold: Optional[float] = typer.Option(None, help="Score from which a result matches."),
+    cutoff: Optional[float] = typer.Option(None, help="Lowest score reported (default 0.60)."),
+    resume: bool = typer.Option(False, help="Continue an interrupted run of the same command."),
+    errors_path: Optional[Path] = typer.Option(None, "--errors", help="Problems file."),
+    in_format: Optional[str] = typer.Option(None, "--format", help="Input format."),
+    out_format: Optional[str] = typer.Option(None, "--out-format", help="Output format."),
+    encoding: str = typer.Option("utf-8", help="Text encoding of a text input."),
+    sheet: Optional[str] = typer.Option(None, help="Excel sheet (default the first)."),
+    month_first: bool = typer.Option(False, "--month-first", help="01/02/1980 is 2 January."),
+    progress: bool = typer.Option(True, help="Show a progress bar."),
+    as_json: bool = typer.Option(False, "--json", help="Print the summary as JSON."),
+) -> None:
+    """Screen a file again, only against entities added or changed since SNAPSHOT(s)."""
+    from moneytrail.batch.delta import delta_screener, delta_since, full_screener
+
+    settings = Settings.from_env()
+    store = _store(settings)
+    try:
+        full = full_screener(store, settings.home / "index")
+        delta = delta_since(store, since)
+    except StoreError as exc:
+        err.print(f"[red]error:[/] {escape(str(exc))}", soft_wrap=True)
+        raise typer.Exit(2)
+    described = delta.describe()
+    err.print(f"re-screening against {described['added']:,} added and {described['changed']:,} "
+              f"changed entities: snapshots {described['since']} -> {described['new']}")
+    screener = delta_screener(delta, full)
+    _run_batch(screener, input_path, output, flags=_mapping_flags(name, dob, country, id_col,
+                                                                  type_col, key),
+               in_format=in_format, out_format=out_format, encoding=encoding, sheet=sheet,
+               workers=workers, all_matches=all_matches, threshold=threshold, cutoff=cutoff,
+               resume=resume, errors_path=errors_path, month_first=month_first,
+               progress=progress, as_json=as_json, snapshot_of=delta.snapshot_of,
+               extra=described, title="Re-screening")
+
+
+def _run_spark(screener: "Screener", input_path: Path, output: Path, **kw: Any) -> None:
+    try:
+        from moneytrail.batch import spark
+    except ImportError as exc:
+        err.print(f"[red]error:[/] --engine spark needs PySpark: pip install 'moneytrail[spark]' "
+                  f"({exc})")
+        raise typer.Exit(2)
+    summary = spark.screen_file(screener, input_path, output, **kw)
+    if kw.get("as_json"):
+        _print_json(summary)
+    else:
+        console.print(f"spark: {summary['rows']:,} rows, {summary['hit_rows']:,} with a hit, "
+                      f"{summary['seconds']:.1f} s -> {output}")
 
 
 if __name__ == "__main__":  # pragma: no cover

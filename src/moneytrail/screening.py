@@ -198,6 +198,12 @@ class Screener:
         return [self._result(self.index.entities[p].entity, s, threshold)
                 for _, p, s in found[:limit]]
 
+    def fingerprint(self) -> str:
+        """What this screener's answers depend on: the matcher's code and data, and the
+        snapshots and entities of its index (batch runs check it before resuming)."""
+        return f"{_code_fingerprint()}|{','.join(map(str, self.index.snapshot_ids))}|" \
+               f"{len(self.index)}|{self.index.population}|{self.threshold}"
+
     def match_many(self, queries: Iterable[Query | str], *, limit: int = 10,
                    threshold: float | None = None,
                    cutoff: float | None = None) -> list[list[Match]]:

@@ -115,6 +115,7 @@ class Index:
     korean_keys: dict[str, tuple[int, ...]] = field(default_factory=dict)
     id_postings: dict[str, list[int]] = field(default_factory=dict)
     token_df: dict[str, int] = field(default_factory=dict)
+    population: int = 0  # entities the rarity of words was counted over
     snapshot_ids: tuple[int, ...] = ()
     _idf: dict[str, float] = field(default_factory=dict, repr=False)
     _similar: dict[str, tuple[list[int], list[float]]] = field(default_factory=dict, repr=False)
@@ -138,8 +139,13 @@ class Index:
     # -- building ------------------------------------------------------------------------
 
     @classmethod
-    def build(cls, entities: Iterable[Entity], snapshot_ids: tuple[int, ...] = ()) -> "Index":
+    def build(cls, entities: Iterable[Entity], snapshot_ids: tuple[int, ...] = (),
+              rarity: "Index | None" = None) -> "Index":
         """Prepare every entity and index its names; entities of schema Other are skipped.
+
+        ``rarity``: take how rare each word is from that index instead of from these entities
+        (an index of the entities changed since a snapshot weighs words as the index of every
+        list does, so an entity scores the same in both).
 
         The index is millions of small objects that live as long as the process. Collection
         passes are paused while it is built, and it is frozen out of later ones
@@ -149,7 +155,7 @@ class Index:
         enabled = gc.isenabled()
         gc.disable()
         try:
-            index = cls._build(entities, snapshot_ids)
+            index = cls._build(entities, snapshot_ids, rarity)
         finally:
             if enabled:
                 gc.enable()
@@ -157,7 +163,8 @@ class Index:
         return index
 
     @classmethod
-    def _build(cls, entities: Iterable[Entity], snapshot_ids: tuple[int, ...]) -> "Index":
+    def _build(cls, entities: Iterable[Entity], snapshot_ids: tuple[int, ...],
+               rarity: "Index | None") -> "Index":
         index = cls(snapshot_ids=snapshot_ids)
         df: dict[str, int] = defaultdict(int)
         ids: dict[str, list[int]] = defaultdict(list)
@@ -182,10 +189,14 @@ class Index:
                 df[token] += 1
             for key in prepared.id_keys:
                 ids[key].append(position)
-        index.token_df = dict(df)
         index.id_postings = dict(ids)
-        n = len(index.entities)
-        index._idf = {t: max(0.5, math.log((n + 1) / (d + 1))) for t, d in df.items()}
+        if rarity is not None:
+            index.token_df, index._idf = rarity.token_df, rarity._idf
+            index.population = rarity.population
+        else:
+            index.token_df = dict(df)
+            n = index.population = len(index.entities)
+            index._idf = {t: max(0.5, math.log((n + 1) / (d + 1))) for t, d in df.items()}
         index.name_entity = np.array(name_entity, dtype=np.int32)
         index.first_name = np.array(first + [len(index.names)], dtype=np.int32)
         index.name_factor = np.array(factor, dtype=np.float64)
@@ -276,7 +287,7 @@ class Index:
         known = self._idf.get(token)
         if known is not None:
             return known
-        return max(0.5, math.log((len(self.entities) + 1) / (self.token_df.get(token, 0) + 1)))
+        return max(0.5, math.log((self.population + 1) / (self.token_df.get(token, 0) + 1)))
 
     def key_count(self) -> int:
         """Distinct keys of every kind (token keys, name keys, Korean keys, identifiers)."""
