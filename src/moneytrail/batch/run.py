@@ -114,6 +114,9 @@ def row_query(row: RawRow, options: Options) -> tuple[Query | None, str,
     name = _text(row.values.get(cols.name))
     if not name:
         return None, key, [(cols.name, "error", "empty name")]
+    if "\ufffd" in name:  # a reader that replaced bytes it could not decode (Spark's CSV)
+        return None, key, [(cols.name, "error", "not valid text: bytes replaced by U+FFFD "
+                                                "(wrong encoding?)")]
     problems: list[tuple[str, str, str]] = []
     dates: tuple[str, ...] = ()
     if cols.dob:
