@@ -69,6 +69,36 @@ _EMPTY_I = np.zeros(0, dtype=np.int32)
 _EMPTY_F = np.zeros(0, dtype=np.float64)
 
 
+# Per-token rows kept for queries to come (Index._row), up to this many name entries in all
+# (~30 bytes each).
+_ROW_CACHE_ITEMS = 1_000_000
+
+
+@dataclass(frozen=True, slots=True)
+class _Row:
+    """What one query token can add, on one path, to the bound of each list name holding a
+    token similar to it. Additive over a query's tokens: where two query tokens are similar to
+    one list token, both add it, which only loosens the bound."""
+
+    names: np.ndarray  # int32: distinct name positions
+    sim: np.ndarray  # the token's best similarity among the name's tokens
+    word_names: np.ndarray  # the names reached through a word (not only an initial)
+    gain: np.ndarray  # sum over the similar tokens the name holds of weight x similarity
+    reach: np.ndarray  # sum over them of weight
+
+    @classmethod
+    def of(cls, holders: np.ndarray, sims: np.ndarray, weights: np.ndarray,
+           is_word: np.ndarray) -> "_Row":
+        names, inverse = np.unique(holders, return_inverse=True)
+        best = np.zeros(names.size)
+        np.maximum.at(best, inverse, sims)
+        word = np.zeros(names.size, dtype=bool)
+        word[inverse[is_word]] = True
+        return cls(names.astype(np.int32), best, names[word].astype(np.int32),
+                   np.bincount(inverse, weights=weights * sims, minlength=names.size),
+                   np.bincount(inverse, weights=weights, minlength=names.size))
+
+
 @dataclass
 class Postings:
     """Vocabulary token -> positions of the names holding it (one entry per occurrence), for one
@@ -119,6 +149,8 @@ class Index:
     snapshot_ids: tuple[int, ...] = ()
     _idf: dict[str, float] = field(default_factory=dict, repr=False)
     _similar: dict[str, tuple[list[int], list[float]]] = field(default_factory=dict, repr=False)
+    _rows: dict[tuple[str, str], "_Row | None"] = field(default_factory=dict, repr=False)
+    _row_items: int = field(default=0, repr=False)
     _positions: dict[str, int] | None = field(default=None, repr=False)
 
     @property
@@ -131,6 +163,8 @@ class Index:
         handful), so a process answers within a second of reading the file."""
         state = dict(self.__dict__)
         state["_similar"] = {}  # caches, rebuilt as queries come
+        state["_rows"] = {}
+        state["_row_items"] = 0
         state["_positions"] = None
         state["names"] = []  # the entities hold them
         state["entities"] = _LazyEntities.of(self.entities)
@@ -350,72 +384,88 @@ class Index:
         self._similar[token] = (found_ids, found_sims)
         return found_ids, found_sims
 
-    def aligned_bound(self, path: str, query: tuple[str, ...]) -> tuple[np.ndarray, np.ndarray]:
+    def _row(self, path: str, token: str) -> "_Row | None":
+        """What ``token`` can add to the bound of each list name it reaches on ``path`` (None:
+        no name). Cached per token: a bulk file repeats its first names and surnames."""
+        key = (path, token)
+        if key in self._rows:
+            return self._rows[key]
+        vocab_ids, sims = self.similar_tokens(token)
+        row = None
+        if vocab_ids:
+            holders, which = self.postings[path].names_of(vocab_ids)
+            if holders.size:
+                row = _Row.of(holders, np.asarray(sims)[which],
+                              self.vocab_idf[vocab_ids][which],
+                              self.vocab_is_word[vocab_ids][which])
+                self._row_items += row.names.size
+        if self._row_items > _ROW_CACHE_ITEMS:
+            self._rows.clear()
+            self._row_items = 0 if row is None else row.names.size
+        self._rows[key] = row
+        return row
+
+    def aligned_bound(self, path: str, query: tuple[str, ...],
+                      floor: float = -1.0) -> tuple[np.ndarray, np.ndarray]:
         """Names holding a token similar to a query token on ``path``, and for each an upper
-        bound of :func:`moneytrail.match.score.aligned_tokens` (see the module doc)."""
-        postings = self.postings[path]
+        bound of :func:`moneytrail.match.score.aligned_tokens` (see the module doc). Names
+        whose bound is below ``floor`` may be left out.
+
+        The bound is a sum over the query's tokens of what each can add to a name (a
+        :class:`_Row`), evaluated as if each query token took its best similar token in the
+        name at once. With a ``floor`` above 0.7, a name must be reached by query tokens
+        weighing at least a share of the query (the bound is at most 0.7 + 0.3 x the query's
+        coverage): the lightest tokens, together under that share, only add to names that
+        heavier tokens reach (MaxScore pruning, as search engines do).
+        """
         if not query:
             return _EMPTY_I, _EMPTY_F
+        postings = self.postings[path]
+        weights = [self.weight(t) for t in query]
+        query_weight = sum(weights)
+        query_filler = sum(w for t, w in zip(query, weights) if is_filler(t))
+        initials = sum(1 for t in query if is_initial(t))
+        initials_weight = sum(w for t, w in zip(query, weights) if is_initial(t))
+        rows = [(w, t, row) for t, w in zip(query, weights)
+                if not is_initial(t) and (row := self._row(path, t)) is not None]
+        if not rows:
+            return _EMPTY_I, _EMPTY_F
+        rows.sort(key=lambda r: r[0])
+        light = 0
+        if query_weight > 0 and floor > 0.7:
+            needed = (floor - 0.7) / 0.3 * query_weight - initials_weight
+            carried = 0.0
+            for w, _, _ in rows:
+                if carried + w >= needed:
+                    break
+                carried += w
+                light += 1
+        essential = [row for _, _, row in rows[light:]]
+        if not essential:
+            return _EMPTY_I, _EMPTY_F
         n_names = len(self.name_entity)
+        if len(essential) == 1:
+            touched = essential[0].names
+        elif sum(r.names.size for r in essential) > 2000:  # a scan beats sorting
+            hit = np.zeros(n_names, dtype=bool)
+            for row in essential:
+                hit[row.names] = True
+            touched = np.flatnonzero(hit).astype(np.int32)
+        else:
+            touched = np.unique(np.concatenate([r.names for r in essential]))
         query_sum = np.zeros(n_names)
         query_reach = np.zeros(n_names)  # weight of the words that reach the name (no fillers)
-        query_filler = 0.0
-        token_best = np.zeros(n_names)
-        word_reach = np.zeros(n_names, dtype=bool)  # met by a word, not only by initials
-        best_sim: dict[int, float] = {}
-        initials_weight, initials = 0.0, 0
-        query_weight = 0.0
-        reached = []
-        for token in query:
-            weight = self.weight(token)
-            query_weight += weight
-            if is_filler(token):
-                query_filler += weight
-            if is_initial(token):
-                initials_weight += weight  # may meet an equal initial: similarity 1
-                initials += 1
-                continue
-            vocab_ids, sims = self.similar_tokens(token)
-            if not vocab_ids:
-                continue
-            holders, which = postings.names_of(vocab_ids)
-            if not holders.size:
-                continue
-            # per name, the best similarity of this query token (a name may hold several
-            # similar tokens); fancy-index += applies once per distinct name, as wanted here
-            np.maximum.at(token_best, holders, np.asarray(sims)[which])
-            is_word = self.vocab_is_word[vocab_ids]
-            if is_word.all():
-                word_reach[holders] = True
-            elif is_word.any():
-                word_reach[holders[is_word[which]]] = True
-            query_sum[holders] += weight * token_best[holders]
-            token_best[holders] = 0.0
-            if not is_filler(token):
-                query_reach[holders] += weight
-            reached.append(holders)
-            for vocab_id, sim in zip(vocab_ids, sims):
-                if sim > best_sim.get(vocab_id, 0.0):
-                    best_sim[vocab_id] = sim
-        if not reached:
-            return _EMPTY_I, _EMPTY_F
-        size = sum(len(r) for r in reached)
-        if size > 2000:  # a common word: a scan beats sorting its postings
-            hit = np.zeros(n_names, dtype=bool)
-            for holders in reached:
-                hit[holders] = True
-            touched = np.flatnonzero(hit)
-        else:
-            touched = np.unique(np.concatenate(reached))
-        listed = list(best_sim)
-        holders, which = postings.names_of(listed)
-        listed_weight = self.vocab_idf[listed]
-        gains = listed_weight * np.fromiter(best_sim.values(), dtype=np.float64,
-                                            count=len(listed))
         list_sum = np.zeros(n_names)
-        np.add.at(list_sum, holders, gains[which])
         list_reach = np.zeros(n_names)
-        np.add.at(list_reach, holders, listed_weight[which])
+        word_reach = np.zeros(n_names, dtype=bool)  # met by a word, not only by initials
+        for weight, token, row in rows:  # (names are distinct within a row)
+            names = row.names
+            query_sum[names] += weight * row.sim
+            if not is_filler(token):
+                query_reach[names] += weight
+            list_sum[names] += row.gain
+            list_reach[names] += row.reach
+            word_reach[row.word_names] = True
         # coverages as the scorer computes them (0 for a name whose words all weigh 0)
         total = postings.weight[touched]
         q_cover = np.minimum(1.0, (query_sum[touched] + initials_weight) / query_weight) \
@@ -440,7 +490,7 @@ class Index:
             left_l = _ratio(total - postings.filler_weight[touched] - list_reach[touched], total)
             penalty = CONFLICT_WEIGHT * np.maximum(0.0, np.minimum(left_q, left_l))
             bound = np.maximum(0.0, bound - penalty)
-        return touched.astype(np.int32), bound
+        return touched, bound
 
     def korean_bound(self, query: PreparedName, floor: float) -> dict[int, float]:
         """Korean-read list names and an upper bound of the Korean name score against the
@@ -476,6 +526,7 @@ class Index:
         can reach against it (weak aliases discounted); those below ``floor`` may show 0."""
         n_names = len(self.name_entity)
         best = np.zeros(n_names)
+        written: list[np.ndarray] = []  # positions given a bound
         for q in names:
             # an organisation query meets organisation names on the organisation path only
             # (every organisation name with words has an organisation form)
@@ -484,35 +535,45 @@ class Index:
                 if org_only and path == "tokens":
                     continue
                 tokens = path_words(q, path)
-                positions, values = self.aligned_bound(path, tokens)
+                positions, values = self.aligned_bound(path, tokens, floor)
                 if path == "tokens" and positions.size:
                     values = np.where(self._other_path(q, positions), 0.0, values)
-                if positions.size:
-                    np.maximum.at(best, positions, values)
+                if positions.size:  # (distinct positions)
+                    best[positions] = np.maximum(best[positions], values)
+                    written.append(positions)
             if q.korean:
                 found = self.korean_bound(q, floor)
                 if found:
                     positions = np.fromiter(found.keys(), dtype=np.int32, count=len(found))
                     values = np.fromiter(found.values(), dtype=np.float64, count=len(found))
-                    np.maximum.at(best, positions, values)
+                    best[positions] = np.maximum(best[positions], values)
+                    written.append(positions)
             for key in q.keys:
                 if key[:2] in ("c:", "a:") and (held := self.name_keys.get(key)) is not None:
-                    np.maximum.at(best, np.array(held, dtype=np.int32),
-                                  1.0 if key[0] == "c" else 0.9)
+                    positions = np.array(held, dtype=np.int32)
+                    np.maximum.at(best, positions, 1.0 if key[0] == "c" else 0.9)
+                    written.append(positions)
             # two words of one name written as one word of the other (Patr ushev / Patrushev)
             # (only names compared on the tokens path: the others never align words so)
             words = () if org_only else path_words(q, "tokens")
             for word in words:
                 if (held := self.name_keys.get("jp:" + word)) is not None:
-                    self._lift_tokens_path(q, best, np.array(held, dtype=np.int32))
+                    written.append(self._lift_tokens_path(q, best,
+                                                          np.array(held, dtype=np.int32)))
             joined = [v for j in joined_pairs(words) if (v := self.vocab.get(j)) is not None]
             if joined:
-                self._lift_tokens_path(q, best, self.postings["tokens"].names_of(joined)[0])
-        best *= self.name_factor
-        if schema is not None:
-            best[self.name_schema != _SCHEMAS.index(schema)] = 0.0
-        keep = np.flatnonzero(best >= floor)
+                written.append(self._lift_tokens_path(
+                    q, best, self.postings["tokens"].names_of(joined)[0]))
         entity_bound = np.zeros(len(self.entities))
+        if not written:
+            return entity_bound, best
+        # only the names written above can be above 0: the rest of the work is on those
+        touched = np.unique(np.concatenate(written)) if len(written) > 1 else written[0]
+        values = best[touched] * self.name_factor[touched]
+        if schema is not None:
+            values[self.name_schema[touched] != _SCHEMAS.index(schema)] = 0.0
+        best[touched] = values
+        keep = touched[values >= floor]
         np.maximum.at(entity_bound, self.name_entity[keep], best[keep])
         return entity_bound, best
 
@@ -527,9 +588,11 @@ class Index:
             other |= self.postings["vessel"].count[positions] > 0
         return other
 
-    def _lift_tokens_path(self, q: PreparedName, best: np.ndarray, held: np.ndarray) -> None:
+    def _lift_tokens_path(self, q: PreparedName, best: np.ndarray,
+                          held: np.ndarray) -> np.ndarray:
         held = held[~self._other_path(q, held)]
         best[held] = 1.0
+        return held
 
     def name_bounds(self, position: int, best: np.ndarray) -> list[tuple[float, PreparedName]]:
         """An entity's names with their bounds from :meth:`bounds`, best first."""
