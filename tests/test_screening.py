@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 
+import numpy as np
 import pytest
 from typer.testing import CliRunner
 
@@ -103,6 +104,21 @@ def test_words_written_together_in_capitals(screener):
     assert prepare_name("PetroChina", Schema.ORGANIZATION).words == ("petrochina",)
 
 
+def test_typo_in_a_legal_form_or_generic_word(screener):
+    """Compnay is still a legal form and Internatonal a generic word (seven and eight letters
+    or more); a plural of a generic word stays distinctive, as the table means it."""
+    for typed, listed in (("SKY TRADE COMPAY", "SKY TRADE COMPANY"),
+                          ("LIMTED LIABILITY COMPANY TENRON", "LIMITED LIABILITY COMPANY TENRON"),
+                          ("Alpha Internatonal Trading", "Alpha International Trading")):
+        result = screener.compare(Query.of(typed, schema="Organization"),
+                                  Query.of(listed, schema="Organization"))
+        assert result.match, (typed, result.explanation)
+        assert result.score == 1.0 or typed.startswith("LIMTED"), typed  # (a phrase misspelt)
+    assert "enterprises" in prepare_name("Bowne Business Enterprises",
+                                         Schema.ORGANIZATION).org_words
+    assert "compay" not in prepare_name("SKY TRADE COMPAY", Schema.ORGANIZATION).org_words
+
+
 def test_typo_in_an_organisation_name(screener):
     best = top(screener, "Lazarous Group")
     assert best.entity.caption == "LAZARUS GROUP" and best.match
@@ -174,7 +190,9 @@ def test_bounds_hold_and_match_equals_brute_force(screener, text):
                   Query.of(text, schema=Schema.ORGANIZATION)):
         names, _ = _prepare_query(query)
         bonus = max_bonus(query.birth_dates, frozenset(query.countries))
-        bound, _ = index.bounds(names, query.schema, -1.0)
+        positions, values, _ = index.bounds(names, query.schema, -1.0)
+        bound = np.zeros(len(index.entities))
+        bound[positions] = values
         scores = []
         for position, entity in enumerate(index.entities):
             scored = score_pair(names, query.schema, query.birth_dates,

@@ -525,7 +525,8 @@ def screen_file(
     all_matches: bool = typer.Option(False, "--all-matches",
                                      help="One result row per match at the threshold."),
     threshold: Optional[float] = typer.Option(None, help="Score from which a result matches."),
-    cutoff: Optional[float] = typer.Option(None, help="Lowest score reported (default 0.60)."),
+    cutoff: Optional[float] = typer.Option(None, help="Lowest score reported (default: the "
+                                           "threshold; 0.6 adds the near misses)."),
     resume: bool = typer.Option(False, help="Continue an interrupted run of the same command."),
     errors_path: Optional[Path] = typer.Option(None, "--errors", help="Problems file "
                                                "(default OUTPUT.errors.csv)."),
@@ -579,7 +580,8 @@ def rescreen(
     all_matches: bool = typer.Option(False, "--all-matches",
                                      help="One result row per match at the threshold."),
     threshold: Optional[float] = typer.Option(None, help="Score from which a result matches."),
-    cutoff: Optional[float] = typer.Option(None, help="Lowest score reported (default 0.60)."),
+    cutoff: Optional[float] = typer.Option(None, help="Lowest score reported (default: the "
+                                           "threshold; 0.6 adds the near misses)."),
     resume: bool = typer.Option(False, help="Continue an interrupted run of the same command."),
     errors_path: Optional[Path] = typer.Option(None, "--errors", help="Problems file."),
     in_format: Optional[str] = typer.Option(None, "--format", help="Input format."),

@@ -172,16 +172,21 @@ class Screener:
         countries = frozenset(query.countries)
         bonus = max_bonus(query.birth_dates, countries)
         slack = 10.0 ** -SCORE_DIGITS  # a score is rounded, its bound is not
-        bound, name_bound = self.index.bounds(names, query.schema, cutoff - bonus - slack)
+        positions, values, name_bound = self.index.bounds(names, query.schema,
+                                                          cutoff - bonus - slack)
         id_hits = self.index.id_hits(ids)
-        for position in id_hits:
-            bound[position] = 1.0
-        candidates = np.flatnonzero(bound + bonus >= cutoff - slack)
-        order = candidates[np.lexsort((candidates, -bound[candidates]))]
+        if id_hits:  # an identifier may decide: its entities come first
+            hits = np.fromiter(id_hits, dtype=positions.dtype, count=len(id_hits))
+            keep = ~np.isin(positions, hits)
+            positions = np.concatenate([hits, positions[keep]])
+            values = np.concatenate([np.ones(hits.size), values[keep]])
+        eligible = values + bonus >= cutoff - slack
+        positions, values = positions[eligible], values[eligible]
+        order = np.lexsort((positions, -values))
         found: list[tuple[float, int, Scored]] = []
         kth = -1.0
-        for position in order.tolist():
-            if len(found) >= limit and bound[position] + bonus + slack < kth:
+        for position, bound in zip(positions[order].tolist(), values[order].tolist()):
+            if len(found) >= limit and bound + bonus + slack < kth:
                 break
             entity = self.index.entities[position]
             listed = None if position in id_hits else self.index.name_bounds(position, name_bound)

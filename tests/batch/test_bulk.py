@@ -118,6 +118,19 @@ def test_rows_screened_and_bad_rows_reported(screener, tmp_path):
     assert not (tmp_path / "out.csv.state.json").exists()
 
 
+def test_a_bulk_run_reports_matches_and_near_misses_on_request(screener, tmp_path):
+    path = write_csv(tmp_path / "in.csv")
+    _, records = run(screener, path, tmp_path / "out.csv")
+    maria = next(r for r in records if r["key"] == "c2")
+    assert maria["entity_id"] == ""  # nothing at the threshold: an empty record, not dropped
+    reader, columns, _ = open_input(path)
+    reader.close()
+    _, records = run(screener, path, tmp_path / "near.csv",
+                     options=Options(columns=columns, cutoff=0.6))
+    maria = next(r for r in records if r["key"] == "c2")
+    assert maria["entity_id"] and 0.6 <= maria["score"] < 0.8 and maria["match"] is False
+
+
 def test_undecodable_row_is_reported_and_the_run_goes_on(screener, tmp_path):
     path = write_csv(tmp_path / "in.csv")
     with path.open("ab") as f:
@@ -372,7 +385,7 @@ def test_screen_rows_equals_screener_match_row_by_row(screener, tmp_path):
     assert len(records) == 6 and [p["row"] for p in problems] == [2, 3, 5]
     for record, row in zip(records, [r for r in rows if r.number != 3]):
         query, key, _ = row_query(row, options)
-        best = screener.match(query, limit=1)
+        best = screener.match(query, limit=1, cutoff=screener.threshold)  # a bulk run's
         assert record["key"] == key
         if best:
             assert (record["entity_id"], record["score"]) == \

@@ -49,7 +49,9 @@ class Options:
 
     columns: Columns
     threshold: float | None = None  # None: the screener's
-    cutoff: float | None = None  # None: the screener's default (MIN_SCORE, or the threshold)
+    # the lowest score reported; None: the threshold (a bulk run reports matches, and each
+    # screened row without one as an empty record; a lower cutoff adds the near misses)
+    cutoff: float | None = None
     all_matches: bool = False
     day_first: bool = True  # 01/02/1980 is 1 February
 
@@ -172,7 +174,7 @@ class RowScreener:
     screened once (customer books and payment days repeat their counterparties)."""
 
     def __init__(self, screener: Screener, options: Options,
-                 snapshot_of: dict[str, int] | None = None, cache_size: int = 100_000) -> None:
+                 snapshot_of: dict[str, int] | None = None, cache_size: int = 20_000) -> None:
         self.screener = screener
         self.options = options
         self.snapshot_of = snapshot_of or {}
@@ -183,8 +185,10 @@ class RowScreener:
         found = self._cache.get(query)
         if found is None:
             opts = self.options
+            threshold = self.screener.threshold if opts.threshold is None else opts.threshold
             found = self.screener.match(query, limit=ALL_MATCHES_LIMIT if opts.all_matches
-                                        else 1, threshold=opts.threshold, cutoff=opts.cutoff)
+                                        else 1, threshold=threshold,
+                                        cutoff=threshold if opts.cutoff is None else opts.cutoff)
             if len(self._cache) >= self._cache_size:
                 self._cache.clear()
             self._cache[query] = found

@@ -13,11 +13,13 @@ from __future__ import annotations
 
 import os
 import sys
+import tempfile
 import time
 import uuid
 from pathlib import Path
 from typing import Any, Iterator
 
+import pyarrow.parquet as pq
 from pyspark.sql import DataFrame, SparkSession
 from pyspark.sql.types import LongType, StructField, StructType
 
@@ -125,6 +127,12 @@ def read_input(spark: SparkSession, path: Path, fmt: str | None = None) -> DataF
     """An input file as a DataFrame of strings as written (CSV/TSV with a header, Parquet,
     JSON lines). Excel is not read by Spark: convert it, or use the in-process engine."""
     kind = file_format(Path(path), fmt)
+    # split even a small file into a partition per core (and more for big ones), so that every
+    # core screens; partitions keep the file's order
+    cores = spark.sparkContext.defaultParallelism
+    size = Path(path).stat().st_size
+    spark.conf.set("spark.sql.files.maxPartitionBytes",
+                   str(max(64 * 1024, min(128 * 1024 * 1024, size // (2 * cores) + 1))))
     if kind in ("csv", "tsv"):
         return spark.read.csv(str(path), header=True, sep="\t" if kind == "tsv" else ",",
                               inferSchema=False, multiLine=False, encoding="utf-8")
@@ -153,27 +161,25 @@ def screen_file(screener: Screener, input_path: Path, output: Path, *,
                                snapshot_of=snapshot_of)
     summary: dict[str, Any] = {"rows": 0, "screened": 0, "hit_rows": 0, "matches": 0}
     writer = Writer(Path(output), out_format)
-    last_row = 0
-    try:
-        batch: list[dict[str, Any]] = []
-        hit_row = None
-        for row in results.toLocalIterator():  # partition by partition: input order
-            record = row.asDict()
-            batch.append(record)
-            if record["row"] != last_row:
-                summary["screened"] += 1
-                last_row = record["row"]
-            if record["match"]:
-                summary["matches"] += 1
-                if hit_row != record["row"]:
-                    summary["hit_rows"] += 1
-                    hit_row = record["row"]
-            if len(batch) >= 10_000:
-                writer.write(batch)
-                batch = []
-        writer.write(batch)
-    finally:
-        writer.close()
+    last_row = hit_row = 0
+    with tempfile.TemporaryDirectory(prefix="moneytrail-spark-") as parts:
+        # every core writes its partitions; the driver then reads the parts in order
+        results.write.mode("overwrite").parquet(parts)
+        try:
+            for part in sorted(Path(parts).glob("part-*.parquet")):
+                records = pq.read_table(part).to_pylist()
+                for record in records:
+                    if record["row"] != last_row:
+                        summary["screened"] += 1
+                        last_row = record["row"]
+                    if record["match"]:
+                        summary["matches"] += 1
+                        if hit_row != record["row"]:
+                            summary["hit_rows"] += 1
+                            hit_row = record["row"]
+                writer.write(records)
+        finally:
+            writer.close()
     errors = Writer(errors_path or Path(output).with_name(Path(output).name + ".errors.csv"),
                     "csv", ERROR_COLUMNS)
     try:

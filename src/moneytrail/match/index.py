@@ -31,7 +31,8 @@ from __future__ import annotations
 import gc
 import math
 import pickle
-from collections import Counter, defaultdict
+import threading
+from collections import Counter, OrderedDict, defaultdict
 from dataclasses import dataclass, field
 from typing import Iterable, Sequence, overload
 
@@ -70,8 +71,8 @@ _EMPTY_F = np.zeros(0, dtype=np.float64)
 
 
 # Per-token rows kept for queries to come (Index._row), up to this many name entries in all
-# (~30 bytes each).
-_ROW_CACHE_ITEMS = 1_000_000
+# (~30 bytes each: ~60 MB at most per process).
+_ROW_CACHE_ITEMS = 2_000_000
 
 
 @dataclass(frozen=True, slots=True)
@@ -81,22 +82,25 @@ class _Row:
     one list token, both add it, which only loosens the bound."""
 
     names: np.ndarray  # int32: distinct name positions
-    sim: np.ndarray  # the token's best similarity among the name's tokens
+    # per name: the query token's weight x its best similarity among the name's tokens; its
+    # weight (0 for a filler: it is no conflict when unaligned); and over the similar tokens
+    # the name holds, the sum of their weight x similarity and the sum of their weight
+    block: np.ndarray  # float64, (names, 4)
     word_names: np.ndarray  # the names reached through a word (not only an initial)
-    gain: np.ndarray  # sum over the similar tokens the name holds of weight x similarity
-    reach: np.ndarray  # sum over them of weight
 
     @classmethod
-    def of(cls, holders: np.ndarray, sims: np.ndarray, weights: np.ndarray,
-           is_word: np.ndarray) -> "_Row":
+    def of(cls, weight: float, filler: bool, holders: np.ndarray, sims: np.ndarray,
+           weights: np.ndarray, is_word: np.ndarray) -> "_Row":
         names, inverse = np.unique(holders, return_inverse=True)
-        best = np.zeros(names.size)
-        np.maximum.at(best, inverse, sims)
+        block = np.zeros((names.size, 4))
+        np.maximum.at(block[:, 0], inverse, sims)
+        block[:, 0] *= weight
+        block[:, 1] = 0.0 if filler else weight
+        block[:, 2] = np.bincount(inverse, weights=weights * sims, minlength=names.size)
+        block[:, 3] = np.bincount(inverse, weights=weights, minlength=names.size)
         word = np.zeros(names.size, dtype=bool)
         word[inverse[is_word]] = True
-        return cls(names.astype(np.int32), best, names[word].astype(np.int32),
-                   np.bincount(inverse, weights=weights * sims, minlength=names.size),
-                   np.bincount(inverse, weights=weights, minlength=names.size))
+        return cls(names.astype(np.int32), block, names[word].astype(np.int32))
 
 
 @dataclass
@@ -110,6 +114,9 @@ class Postings:
     weight: np.ndarray  # float64 per name: sum of the tokens' rarity weights
     max_weight: np.ndarray  # float64 per name: the largest token weight
     filler_weight: np.ndarray  # float64 per name: weight of its initials, links and articles
+    # per name, the five above in one row for one gather: weight, max_weight, filler_weight,
+    # count, and 1.0 for a person's name
+    facts: np.ndarray = field(default_factory=lambda: np.zeros((0, 5)))
 
     def names_of(self, vocab_ids: list[int]) -> tuple[np.ndarray, np.ndarray]:
         """Positions of the names holding each vocabulary token, and the index into vocab_ids
@@ -149,8 +156,10 @@ class Index:
     snapshot_ids: tuple[int, ...] = ()
     _idf: dict[str, float] = field(default_factory=dict, repr=False)
     _similar: dict[str, tuple[list[int], list[float]]] = field(default_factory=dict, repr=False)
-    _rows: dict[tuple[str, str], "_Row | None"] = field(default_factory=dict, repr=False)
+    _rows: OrderedDict[tuple[str, str], "_Row | None"] = field(default_factory=OrderedDict,
+                                                                repr=False)
     _row_items: int = field(default=0, repr=False)
+    _local: threading.local = field(default_factory=threading.local, repr=False)
     _positions: dict[str, int] | None = field(default=None, repr=False)
 
     @property
@@ -163,12 +172,17 @@ class Index:
         handful), so a process answers within a second of reading the file."""
         state = dict(self.__dict__)
         state["_similar"] = {}  # caches, rebuilt as queries come
-        state["_rows"] = {}
+        state["_rows"] = OrderedDict()
         state["_row_items"] = 0
+        state["_local"] = None
         state["_positions"] = None
         state["names"] = []  # the entities hold them
         state["entities"] = _LazyEntities.of(self.entities)
         return state
+
+    def __setstate__(self, state: dict) -> None:
+        self.__dict__.update(state)
+        self._local = threading.local()  # (not picklable: each process makes its own)
 
     # -- building ------------------------------------------------------------------------
 
@@ -286,8 +300,11 @@ class Index:
             order = np.argsort(vocab_ids, kind="stable")
             offsets = np.zeros(size + 1, dtype=np.int64)
             np.cumsum(np.bincount(vocab_ids, minlength=size), out=offsets[1:])
+            person = (self.name_schema == _SCHEMAS.index(Schema.PERSON)).astype(np.float64)
+            facts = np.column_stack([weight[path], max_weight[path], filler[path],
+                                     count[path].astype(np.float64), person])
             self.postings[path] = Postings(offsets, holders[order], count[path], weight[path],
-                                           max_weight[path], filler[path])
+                                           max_weight[path], filler[path], facts)
         token_index: dict[str, list[int]] = defaultdict(list)
         for vocab_id, token in enumerate(self.vocab_list):
             for key in token_keys(token):
@@ -386,23 +403,27 @@ class Index:
 
     def _row(self, path: str, token: str) -> "_Row | None":
         """What ``token`` can add to the bound of each list name it reaches on ``path`` (None:
-        no name). Cached per token: a bulk file repeats its first names and surnames."""
+        no name). Kept for the queries to come, least recently used out first: a bulk file
+        repeats its common first names and surnames, whose rows are the longest to make."""
         key = (path, token)
-        if key in self._rows:
-            return self._rows[key]
+        rows = self._rows
+        if key in rows:
+            rows.move_to_end(key)
+            return rows[key]
         vocab_ids, sims = self.similar_tokens(token)
         row = None
         if vocab_ids:
             holders, which = self.postings[path].names_of(vocab_ids)
             if holders.size:
-                row = _Row.of(holders, np.asarray(sims)[which],
+                row = _Row.of(self.weight(token), is_filler(token), holders,
+                              np.asarray(sims)[which],
                               self.vocab_idf[vocab_ids][which],
                               self.vocab_is_word[vocab_ids][which])
                 self._row_items += row.names.size
-        if self._row_items > _ROW_CACHE_ITEMS:
-            self._rows.clear()
-            self._row_items = 0 if row is None else row.names.size
-        self._rows[key] = row
+        rows[key] = row
+        while self._row_items > _ROW_CACHE_ITEMS and len(rows) > 1:
+            _, old = rows.popitem(last=False)
+            self._row_items -= 0 if old is None else old.names.size
         return row
 
     def aligned_bound(self, path: str, query: tuple[str, ...],
@@ -443,54 +464,81 @@ class Index:
         essential = [row for _, _, row in rows[light:]]
         if not essential:
             return _EMPTY_I, _EMPTY_F
+        acc, word_reach, mark = self._scratch()
         n_names = len(self.name_entity)
         if len(essential) == 1:
             touched = essential[0].names
-        elif sum(r.names.size for r in essential) > 2000:  # a scan beats sorting
-            hit = np.zeros(n_names, dtype=bool)
+            mark[touched] = True
+        else:  # the union of the rows (a scan of the marks beats sorting them)
             for row in essential:
-                hit[row.names] = True
-            touched = np.flatnonzero(hit).astype(np.int32)
-        else:
-            touched = np.unique(np.concatenate([r.names for r in essential]))
-        query_sum = np.zeros(n_names)
-        query_reach = np.zeros(n_names)  # weight of the words that reach the name (no fillers)
-        list_sum = np.zeros(n_names)
-        list_reach = np.zeros(n_names)
-        word_reach = np.zeros(n_names, dtype=bool)  # met by a word, not only by initials
-        for weight, token, row in rows:  # (names are distinct within a row)
-            names = row.names
-            query_sum[names] += weight * row.sim
-            if not is_filler(token):
-                query_reach[names] += weight
-            list_sum[names] += row.gain
-            list_reach[names] += row.reach
-            word_reach[row.word_names] = True
+                mark[row.names] = True
+            touched = np.flatnonzero(mark)
+        try:
+            heavy = {id(row) for row in essential}
+            # acc: the rows' blocks summed (see _Row); word_reach: met by a word, not only by
+            # initials
+            for _, _, row in rows:  # (names are distinct within a row)
+                names, block, word_names = row.names, row.block, row.word_names
+                if id(row) not in heavy:  # a light token: only where the others reach
+                    inside = mark[names]
+                    if not inside.any():
+                        continue
+                    names, block = names[inside], block[inside]
+                    word_names = word_names[mark[word_names]]
+                acc[names] += block
+                word_reach[word_names] = True
+            sums = acc[touched]
+            reached = word_reach[touched]
+        finally:  # the scratch arrays go back to zero where they were written
+            acc[touched] = 0.0
+            word_reach[touched] = False
+            mark[touched] = False
+        return touched, self._bound(postings, path, len(query), touched, sums, reached,
+                                    query_weight, query_filler, initials, initials_weight)
+
+    def _scratch(self) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """Per-thread arrays over every list name, zero between queries: allocating them anew
+        for each query costs more than the work done in them (fresh pages)."""
+        local = self._local
+        found = getattr(local, "arrays", None)
+        n_names = len(self.name_entity)
+        if found is None or found[1].size != n_names:
+            found = local.arrays = (np.zeros((n_names, 4)), np.zeros(n_names, dtype=bool),
+                                    np.zeros(n_names, dtype=bool))
+        return found
+
+    def _bound(self, postings: Postings, path: str, n_query: int, touched: np.ndarray,
+               sums: np.ndarray, reached: np.ndarray, query_weight: float,
+               query_filler: float, initials: int,
+               initials_weight: float) -> np.ndarray:
+        """The bound of :meth:`aligned_bound` at the names ``touched`` from the sums of the
+        query's rows there (see :class:`_Row`)."""
+        query_sum, query_reach, list_sum, list_reach = sums.T
+        # per name: its words' total weight, largest weight, fillers' weight, word count, and
+        # whether it is a person's (one gather)
+        total, max_weight, filler_weight, counts, person = postings.facts[touched].T
         # coverages as the scorer computes them (0 for a name whose words all weigh 0)
-        total = postings.weight[touched]
-        q_cover = np.minimum(1.0, (query_sum[touched] + initials_weight) / query_weight) \
+        q_cover = np.minimum(1.0, (query_sum + initials_weight) / query_weight) \
             if query_weight > 0 else np.zeros(touched.size)
-        l_cover = list_sum[touched] + initials * postings.max_weight[touched]
-        l_cover = np.minimum(1.0, _ratio(l_cover, total))
-        counts = postings.count[touched]
-        n_query = len(query)
+        l_cover = np.minimum(1.0, _ratio(list_sum + initials * max_weight, total))
         bound = np.where(n_query <= counts, 0.7 * q_cover + 0.3 * l_cover,
                          0.7 * l_cover + 0.3 * q_cover)
-        one_word = (np.minimum(counts, n_query) == 1) & (np.maximum(counts, n_query) > 1)
-        if path == "tokens":  # the scorer discounts one word against more except for persons
-            one_word &= self.name_schema[touched] != _SCHEMAS.index(Schema.PERSON)
-        bound = np.where(one_word, bound * 0.9, bound)
+        # the scorer discounts one word against more (except for persons on the tokens path)
+        one_word = (counts == 1) if n_query > 1 else (counts > 1)
+        if path == "tokens":
+            one_word &= person == 0.0
+        bound[one_word] *= 0.9
         # the scorer gives 0 to names where no word (two letters or more) aligned with a word
-        bound = np.where(word_reach[touched], bound, 0.0)
+        bound[~reached] = 0.0
         if not initials:
             # words that reach nothing on the other side stay unaligned: when both names keep
             # some, the scorer's conflict penalty is at least this
-            left_q = _ratio(query_weight - query_filler - query_reach[touched],
-                            np.full(touched.size, query_weight))
-            left_l = _ratio(total - postings.filler_weight[touched] - list_reach[touched], total)
+            left_q = (query_weight - query_filler - query_reach) / query_weight \
+                if query_weight > 0 else np.zeros(touched.size)
+            left_l = _ratio(total - filler_weight - list_reach, total)
             penalty = CONFLICT_WEIGHT * np.maximum(0.0, np.minimum(left_q, left_l))
             bound = np.maximum(0.0, bound - penalty)
-        return touched, bound
+        return bound
 
     def korean_bound(self, query: PreparedName, floor: float) -> dict[int, float]:
         """Korean-read list names and an upper bound of the Korean name score against the
@@ -521,9 +569,13 @@ class Index:
         return found
 
     def bounds(self, names: Iterable[PreparedName], schema: Schema | None,
-               floor: float) -> tuple[np.ndarray, np.ndarray]:
-        """Per entity and per list name, an upper bound of the name score any of ``names``
-        can reach against it (weak aliases discounted); those below ``floor`` may show 0."""
+               floor: float) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """An upper bound of the name score any of ``names`` can reach against each list name
+        (weak aliases discounted), and per entity the best of its names' bounds.
+
+        Returns the entities whose bound is at least ``floor`` (positions, distinct) with
+        their bounds, and the bound of every list name (dense; names below ``floor`` may
+        show 0). Entities not returned cannot score ``floor`` on their names."""
         n_names = len(self.name_entity)
         best = np.zeros(n_names)
         written: list[np.ndarray] = []  # positions given a bound
@@ -564,18 +616,25 @@ class Index:
             if joined:
                 written.append(self._lift_tokens_path(
                     q, best, self.postings["tokens"].names_of(joined)[0]))
-        entity_bound = np.zeros(len(self.entities))
         if not written:
-            return entity_bound, best
+            return _EMPTY_I, _EMPTY_F, best
         # only the names written above can be above 0: the rest of the work is on those
         touched = np.unique(np.concatenate(written)) if len(written) > 1 else written[0]
         values = best[touched] * self.name_factor[touched]
         if schema is not None:
             values[self.name_schema[touched] != _SCHEMAS.index(schema)] = 0.0
         best[touched] = values
-        keep = touched[values >= floor]
-        np.maximum.at(entity_bound, self.name_entity[keep], best[keep])
-        return entity_bound, best
+        keep = values >= floor
+        # per entity, the best bound of its names (names of one entity are contiguous)
+        entities = self.name_entity[touched[keep]]
+        values = values[keep]
+        if entities.size > 1:
+            order = np.lexsort((-values, entities))
+            entities, values = entities[order], values[order]
+            first = np.ones(entities.size, dtype=bool)
+            first[1:] = entities[1:] != entities[:-1]
+            entities, values = entities[first], values[first]
+        return entities, values, best
 
     def _other_path(self, q: PreparedName, positions: np.ndarray) -> np.ndarray:
         """Which of these list names are compared with ``q`` on a path other than tokens."""

@@ -183,17 +183,37 @@ def _long_forms() -> dict[str, tuple[tuple[str, ...], str]]:
     return {k[0]: v for k, v in _legal_forms().items() if len(k) == 1 and len(k[0]) >= _LONG_FORM}
 
 
-_LONG_FORM = 10
+# A legal form of this many letters or more, and a generic word of _LONG_GENERIC or more, is
+# still one with a typo (an edit or a swap of neighbours): Compnay, Limted, Corporaton,
+# Internatonal. Shorter ones are not: one letter from them are names (Marina / Marine).
+_LONG_FORM = 7
+_LONG_GENERIC = 8
 
 
 def _misspelt_form(word: str) -> tuple[tuple[str, ...], str] | None:
-    """A long legal form written with one typo (Aktiengeselschaft, Corporaton)."""
+    """A legal form of seven letters or more written with one typo (Compnay, Corporaton)."""
     if len(word) < _LONG_FORM - 1:
         return None
     for form, hit in _long_forms().items():
         if abs(len(form) - len(word)) <= 1 and OSA.distance(form, word, score_cutoff=1) <= 1:
             return hit
     return None
+
+
+@cache
+def _long_generic() -> tuple[str, ...]:
+    return tuple(sorted(w for w in _generic() if len(w) >= _LONG_GENERIC))
+
+
+@lru_cache(maxsize=65536)
+def _misspelt_generic(word: str) -> bool:
+    """A generic word of eight letters or more written with one typo (Internatonal); not its
+    plural, which the table leaves distinctive on purpose (Enterprises names a company where
+    Enterprise is a word of many)."""
+    if len(word) < _LONG_GENERIC - 1 or word in _generic():
+        return False
+    return any(abs(len(g) - len(word)) <= 1 and word != g + "s"
+               and OSA.distance(g, word, score_cutoff=1) <= 1 for g in _long_generic())
 
 
 def _split_legal(words: tuple[str, ...]) -> tuple[tuple[str, ...], tuple[str, ...],
@@ -259,7 +279,8 @@ def _read(text: str) -> tuple[tuple[str, ...], tuple[str, ...], tuple[str, ...],
     words = _apply_glossary(_words(text))
     tokens, forms, _ = _split_legal(words)
     generic = _generic()
-    distinctive = tuple(t for t in tokens if t not in generic) or tokens
+    distinctive = tuple(t for t in tokens if t not in generic and not _misspelt_generic(t)) \
+        or tokens
     return words, tokens, distinctive, forms
 
 
