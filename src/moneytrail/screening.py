@@ -35,6 +35,7 @@ from moneytrail.match.score import (
     SCORE_DIGITS,
     THRESHOLD,
     Scored,
+    entity_bonus,
     max_bonus,
     score_pair,
 )
@@ -182,11 +183,22 @@ class Screener:
             values = np.concatenate([np.ones(hits.size), values[keep]])
         eligible = values + bonus >= cutoff - slack
         positions, values = positions[eligible], values[eligible]
+        if positions.size and bonus:
+            # what each entity's birth dates and countries can still add (or already cost)
+            entities = self.index.entities
+            values = values + np.fromiter(
+                (1.0 if p in id_hits else entity_bonus(query.birth_dates, countries,
+                                                        entities[p])
+                 for p in positions.tolist()), dtype=np.float64, count=positions.size)
+            eligible = values >= cutoff - slack
+            positions, values = positions[eligible], values[eligible]
+        else:
+            values = values + bonus
         order = np.lexsort((positions, -values))
         found: list[tuple[float, int, Scored]] = []
         kth = -1.0
         for position, bound in zip(positions[order].tolist(), values[order].tolist()):
-            if len(found) >= limit and bound + bonus + slack < kth:
+            if len(found) >= limit and bound + slack < kth:
                 break
             entity = self.index.entities[position]
             listed = None if position in id_hits else self.index.name_bounds(position, name_bound)

@@ -67,7 +67,7 @@ class PreparedName:
         return self.kind == NameKind.WEAK_ALIAS.value
 
 
-@lru_cache(maxsize=200_000)
+@lru_cache(maxsize=50_000)  # ~1.7 KB a name: a bulk run's names seldom repeat
 def prepare_name(full: str, schema: Schema | None, kind: str = "query") -> PreparedName:
     """Prepare one name for a schema (None: unknown, try person and organisation forms)."""
     person = schema in (Schema.PERSON, None)

@@ -382,6 +382,22 @@ def max_bonus(query_dates: tuple[str, ...], query_countries: frozenset[str]) -> 
     return (BIRTH_BONUS if query_dates else 0.0) + (COUNTRY_BONUS if query_countries else 0.0)
 
 
+def entity_bonus(query_dates: tuple[str, ...], query_countries: frozenset[str],
+                 entity: PreparedEntity) -> float:
+    """The most the non-name features can add for this query and this entity (at most
+    :func:`max_bonus`; negative where its birth years or countries already disagree)."""
+    bonus = 0.0
+    if query_dates and entity.birth_dates:
+        q_years = {int(d[:4]) for d in query_dates if d[:4].isdigit()}
+        if q_years & entity.birth_years or set(query_dates) & set(entity.birth_dates):
+            bonus += BIRTH_BONUS
+        elif not any(abs(y - z) <= 1 for y in q_years for z in entity.birth_years):
+            bonus -= 0.25
+    if query_countries and entity.countries:
+        bonus += COUNTRY_BONUS if query_countries & entity.countries else -0.05
+    return bonus
+
+
 def birth_feature(query_dates: tuple[str, ...], entity: PreparedEntity) -> Feature | None:
     if not query_dates or not entity.birth_dates:
         return None
