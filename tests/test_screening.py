@@ -374,3 +374,20 @@ def test_a_score_shown_at_the_threshold_is_at_the_threshold(screener):
     organisation = screener.compare(Query.of("Zqxwer", schema="Organization"),
                                     Query.of("Plmokn Qazwsx Zqxwer", schema="Organization"))
     assert organisation.score < THRESHOLD  # one shared word of an organisation is weak evidence
+
+
+def test_threads_share_one_screener(screener):
+    """The index's caches (per-token rows, similar tokens) and scratch arrays are safe to share
+    between threads: answers equal those of one thread."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    queries = [Query.of(t, schema=s) for t in QUERIES for s in (None, "Person")] * 3
+    expected = [[(m.entity.id, m.score) for m in screener.match(q, cutoff=THRESHOLD)]
+                for q in queries]
+    screener.index._rows.clear()  # cold caches, filled by the threads at once
+    screener.index._row_items = 0
+    screener.index._similar.clear()
+    with ThreadPoolExecutor(4) as pool:
+        got = list(pool.map(lambda q: [(m.entity.id, m.score)
+                                       for m in screener.match(q, cutoff=THRESHOLD)], queries))
+    assert got == expected

@@ -160,6 +160,7 @@ class Index:
                                                                 repr=False)
     _row_items: int = field(default=0, repr=False)
     _local: threading.local = field(default_factory=threading.local, repr=False)
+    _lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
     _positions: dict[str, int] | None = field(default=None, repr=False)
 
     @property
@@ -175,6 +176,7 @@ class Index:
         state["_rows"] = OrderedDict()
         state["_row_items"] = 0
         state["_local"] = None
+        state["_lock"] = None
         state["_positions"] = None
         state["names"] = []  # the entities hold them
         state["entities"] = _LazyEntities.of(self.entities)
@@ -183,6 +185,7 @@ class Index:
     def __setstate__(self, state: dict) -> None:
         self.__dict__.update(state)
         self._local = threading.local()  # (not picklable: each process makes its own)
+        self._lock = threading.Lock()
 
     # -- building ------------------------------------------------------------------------
 
@@ -407,9 +410,10 @@ class Index:
         repeats its common first names and surnames, whose rows are the longest to make."""
         key = (path, token)
         rows = self._rows
-        if key in rows:
-            rows.move_to_end(key)
-            return rows[key]
+        with self._lock:  # (an OrderedDict's reordering is not safe across threads)
+            if key in rows:
+                rows.move_to_end(key)
+                return rows[key]
         vocab_ids, sims = self.similar_tokens(token)
         row = None
         if vocab_ids:
@@ -419,11 +423,13 @@ class Index:
                               np.asarray(sims)[which],
                               self.vocab_idf[vocab_ids][which],
                               self.vocab_is_word[vocab_ids][which])
+        with self._lock:
+            if row is not None and key not in rows:
                 self._row_items += row.names.size
-        rows[key] = row
-        while self._row_items > _ROW_CACHE_ITEMS and len(rows) > 1:
-            _, old = rows.popitem(last=False)
-            self._row_items -= 0 if old is None else old.names.size
+            rows[key] = row
+            while self._row_items > _ROW_CACHE_ITEMS and len(rows) > 1:
+                _, old = rows.popitem(last=False)
+                self._row_items -= 0 if old is None else old.names.size
         return row
 
     def aligned_bound(self, path: str, query: tuple[str, ...],

@@ -46,6 +46,7 @@ from dataclasses import dataclass
 from functools import cache, lru_cache
 from importlib.resources import files
 
+from rapidfuzz import process
 from rapidfuzz.distance import OSA
 
 __all__ = ["OrgName", "org_name", "vessel_name", "vessel_key", "is_acronym_of", "connection"]
@@ -194,10 +195,9 @@ def _misspelt_form(word: str) -> tuple[tuple[str, ...], str] | None:
     """A legal form of seven letters or more written with one typo (Compnay, Corporaton)."""
     if len(word) < _LONG_FORM - 1:
         return None
-    for form, hit in _long_forms().items():
-        if abs(len(form) - len(word)) <= 1 and OSA.distance(form, word, score_cutoff=1) <= 1:
-            return hit
-    return None
+    forms = _long_forms()
+    found = process.extractOne(word, list(forms), scorer=OSA.distance, score_cutoff=1)
+    return forms[found[0]] if found is not None else None
 
 
 @cache
@@ -212,8 +212,8 @@ def _misspelt_generic(word: str) -> bool:
     Enterprise is a word of many)."""
     if len(word) < _LONG_GENERIC - 1 or word in _generic():
         return False
-    return any(abs(len(g) - len(word)) <= 1 and word != g + "s"
-               and OSA.distance(g, word, score_cutoff=1) <= 1 for g in _long_generic())
+    found = process.extract(word, _long_generic(), scorer=OSA.distance, score_cutoff=1)
+    return any(word != g + "s" for g, _, _ in found)
 
 
 def _split_legal(words: tuple[str, ...]) -> tuple[tuple[str, ...], tuple[str, ...],
