@@ -380,7 +380,8 @@ def demo(
     pair = lists_cap.newest_pair(store, "ofac_sdn")
     if pair is not None:
         render_diff(store.diff(pair[0].id, pair[1].id), limit=15)  # type: ignore[arg-type]
-    _demo_screening(store)
+    screener = _demo_screening(store)
+    _demo_bulk(screener, store, settings.home)
     if any(not o.ok for o in outcomes):
         raise typer.Exit(1)
 
@@ -399,7 +400,7 @@ DEMO_QUERIES = (
 )
 
 
-def _demo_screening(store: Store) -> None:
+def _demo_screening(store: Store) -> "Screener":
     from moneytrail.screening import Query, Screener
 
     screener = Screener.from_store(store)
@@ -417,6 +418,50 @@ def _demo_screening(store: Store) -> None:
                       f"({best.entity.source} {best.list_ref}) {best.score:.2f} {verdict}")
         if features:
             console.print(f"      [dim]why: {escape(features[0]['detail'])}")
+    return screener
+
+
+# A customer book as a bank exports it: listed parties written the ways customer records do,
+# among customers on no list, and one row the run must report and go on.
+DEMO_BOOK = (
+    ("customer_id", "full_name", "date_of_birth", "nationality", "type"),
+    ("C-1001", "Maria Fernanda Lopez", "1985-03-12", "MX", "individual"),
+    ("C-1002", "Choe Ryong-hae", "1950-01-15", "KP", "individual"),
+    ("C-1003", "Foreign Trade Bank of the DPRK", "", "KP", "company"),
+    ("C-1004", "Jean-Pierre Martin", "31/02/1972", "FR", "individual"),
+    ("C-1005", "", "1990", "US", "individual"),
+    ("C-1006", "Chong Chon Gang", "", "", "vessel"),
+    ("C-1007", "Hans Becker GmbH", "", "DE", "company"),
+)
+
+
+def _demo_bulk(screener: "Screener", store: Store, home: Path) -> None:
+    import csv
+
+    from moneytrail.batch.run import Options, RunFiles, open_input, run_file
+
+    home.mkdir(parents=True, exist_ok=True)
+    book = home / "demo_customers.csv"
+    with book.open("w", newline="", encoding="utf-8") as f:
+        csv.writer(f).writerows(DEMO_BOOK)
+    reader, columns, _ = open_input(book)
+    output = home / "demo_results.csv"
+    with reader:
+        summary = run_file(screener, reader, RunFiles.for_output(output),
+                           Options(columns=columns),
+                           snapshot_of={s.source: s.id for s in store.latest_snapshots()
+                                        if s.id is not None})
+    console.print(f"\n[bold]Screening a file[/] ({book.name}, as `moneytrail screen-file` "
+                  f"does): {summary.rows} rows, {summary.screened} screened, "
+                  f"{summary.hit_rows} with a hit, {summary.errors} not screened, "
+                  f"{summary.warnings} with a warning")
+    with output.open(newline="", encoding="utf-8") as f:
+        for record in csv.DictReader(f):
+            if record["match"] == "true":
+                console.print(f"  {escape(record['key'])} {escape(record['query_name'])} -> "
+                              f"{escape(record['name'])} ({record['source']} "
+                              f"{record['source_id']}) {float(record['score']):.2f}")
+    console.print(f"  results: {output}; problems by row: {output}.errors.csv")
 
 
 # -- bulk screening ----------------------------------------------------------------------------

@@ -392,3 +392,18 @@ def test_screen_rows_equals_screener_match_row_by_row(screener, tmp_path):
                 (best[0].entity.id, round(best[0].score, 4))
         else:
             assert record.get("entity_id") is None
+
+
+def test_demo_screens_its_customer_book(sdn_store, tmp_path, capsys):
+    """make demo's file screening: listed parties in customer spellings hit, a customer on no
+    list does not, a row with no name is reported."""
+    from moneytrail.cli import _demo_bulk
+
+    _demo_bulk(Screener.from_store(sdn_store), sdn_store, tmp_path)
+    records = {r["key"]: r for r in read_output(tmp_path / "demo_results.csv")}
+    assert records["C-1002"]["match"] and "CHOE" in records["C-1002"]["name"]
+    assert records["C-1006"]["match"] and records["C-1006"]["schema"] == "Vessel"
+    assert not records["C-1001"]["match"] and not records["C-1004"]["match"]
+    assert "C-1005" not in records
+    assert "C-1005,full_name,error,empty name" in \
+        (tmp_path / "demo_results.csv.errors.csv").read_text()

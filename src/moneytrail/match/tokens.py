@@ -90,9 +90,17 @@ ARTICLES = frozenset({"al", "el", "ul"})  # the Arabic article: one word
 def derived_name(a: str, b: str) -> bool:
     """Whether the longer token is the shorter one (less its last letter) with three letters
     or more added: a patronymic (Vladimir / Vladimirovich, in any transliteration: -ovici,
-    -owitsch, -ovics ...) or a diminutive (Ronaldo / Ronaldinho); another name, not a typo."""
+    -owitsch, -ovics ...) or a diminutive (Ronaldo / Ronaldinho); or the shorter one with the
+    Spanish patronymic ``-ez`` (Martin / Martinez, Fernando / Fernandez, Sancho / Sanchez):
+    another name, not a typo."""
     short, long_ = (a, b) if len(a) <= len(b) else (b, a)
-    return len(short) >= 4 and len(long_) - len(short) >= 3 and long_.startswith(short[:-1])
+    if len(short) < 4:
+        return False
+    if len(long_) - len(short) >= 3 and long_.startswith(short[:-1]):
+        return True
+    # (not where one letter added makes it: Juare / Juarez is a name cut short)
+    return long_.endswith("ez") and (long_[:-2] == short or
+                                     long_[:-2] == short[:-1] and short[-1] != "e")
 
 
 def is_initial(token: str) -> bool:
