@@ -87,10 +87,11 @@ class _Row:
     # the name holds, the sum of their weight x similarity and the sum of their weight
     block: np.ndarray  # float64, (names, 4)
     word_names: np.ndarray  # the names reached through a word (not only an initial)
+    counts: np.ndarray  # each name's word count on the path: names come fewest words first
 
     @classmethod
     def of(cls, weight: float, filler: bool, holders: np.ndarray, sims: np.ndarray,
-           weights: np.ndarray, is_word: np.ndarray) -> "_Row":
+           weights: np.ndarray, is_word: np.ndarray, name_counts: np.ndarray) -> "_Row":
         names, inverse = np.unique(holders, return_inverse=True)
         block = np.zeros((names.size, 4))
         np.maximum.at(block[:, 0], inverse, sims)
@@ -100,7 +101,14 @@ class _Row:
         block[:, 3] = np.bincount(inverse, weights=weights, minlength=names.size)
         word = np.zeros(names.size, dtype=bool)
         word[inverse[is_word]] = True
-        return cls(names.astype(np.int32), block, names[word].astype(np.int32))
+        counts = name_counts[names]
+        order = np.argsort(counts, kind="stable")
+        return cls(names[order].astype(np.int32), block[order], names[word].astype(np.int32),
+                   counts[order])
+
+    def shorter(self, n_words: int) -> np.ndarray:
+        """The names of fewer than ``n_words`` words."""
+        return self.names[:int(np.searchsorted(self.counts, n_words))]
 
 
 @dataclass
@@ -422,7 +430,8 @@ class Index:
                 row = _Row.of(self.weight(token), is_filler(token), holders,
                               np.asarray(sims)[which],
                               self.vocab_idf[vocab_ids][which],
-                              self.vocab_is_word[vocab_ids][which])
+                              self.vocab_is_word[vocab_ids][which],
+                              self.postings[path].count)
         with self._lock:
             if row is not None and key not in rows:
                 self._row_items += row.names.size
@@ -458,26 +467,27 @@ class Index:
         if not rows:
             return _EMPTY_I, _EMPTY_F
         rows.sort(key=lambda r: r[0])
-        light = 0
-        if query_weight > 0 and floor > 0.7:
-            needed = (floor - 0.7) / 0.3 * query_weight - initials_weight
-            carried = 0.0
-            for w, _, _ in rows:
-                if carried + w >= needed:
-                    break
-                carried += w
-                light += 1
-        essential = [row for _, _, row in rows[light:]]
-        if not essential:
+        n_query = len(query)
+        # A name of fewer words than the query scores at most 0.7 + 0.3 x the query's coverage,
+        # one of as many or more at most 0.7 x that coverage + 0.3: the share of the query's
+        # weight its words must reach. Tokens lighter in all than that share (``light``) find
+        # no name on their own: a name must hold one of the heavier ones.
+        light_short = self._light(rows, (floor - 0.7) / 0.3 * query_weight - initials_weight)
+        light_long = self._light(rows, (floor - 0.3) / 0.7 * query_weight - initials_weight)
+        if light_short >= len(rows):
             return _EMPTY_I, _EMPTY_F
         acc, word_reach, mark = self._scratch()
         n_names = len(self.name_entity)
-        if len(essential) == 1:
-            touched = essential[0].names
+        # the names of the rows of the heavier tokens; of the middle ones, only short names
+        reached = [row.names for _, _, row in rows[light_long:]]
+        reached += [row.shorter(n_query) for _, _, row in rows[light_short:light_long]]
+        essential = [row for _, _, row in rows[light_long:]]
+        if len(reached) == 1:
+            touched = reached[0]
             mark[touched] = True
         else:  # the union of the rows (a scan of the marks beats sorting them)
-            for row in essential:
-                mark[row.names] = True
+            for names in reached:
+                mark[names] = True
             touched = np.flatnonzero(mark)
         try:
             heavy = {id(row) for row in essential}
@@ -494,13 +504,25 @@ class Index:
                 acc[names] += block
                 word_reach[word_names] = True
             sums = acc[touched]
-            reached = word_reach[touched]
+            word_met = word_reach[touched]
         finally:  # the scratch arrays go back to zero where they were written
             acc[touched] = 0.0
             word_reach[touched] = False
             mark[touched] = False
-        return touched, self._bound(postings, path, len(query), touched, sums, reached,
+        return touched, self._bound(postings, path, n_query, touched, sums, word_met,
                                     query_weight, query_filler, initials, initials_weight)
+
+    @staticmethod
+    def _light(rows: list, needed: float) -> int:
+        """How many of the lightest ``rows`` (sorted by weight) weigh less than ``needed`` in
+        all."""
+        light, carried = 0, 0.0
+        for weight, _, _ in rows:
+            if carried + weight >= needed:
+                break
+            carried += weight
+            light += 1
+        return light
 
     def _scratch(self) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
         """Per-thread arrays over every list name, zero between queries: allocating them anew
