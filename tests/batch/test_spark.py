@@ -30,6 +30,8 @@ def session():
 def book(tmp_path):
     rows = [[f"k{i}", name, dob, country, kind]
             for i, (_, name, dob, country, kind) in enumerate(ROWS * 12)]
+    # quotes and commas in a field, as Python's csv and Excel write them (doubled quotes)
+    rows.append(["kq", 'KOREA "KWANGSON" BANKING CORP, LTD', "", "", "company"])
     path = write_csv(tmp_path / "book.csv", rows=rows)
     with path.open("ab") as f:  # a row of bytes that are not UTF-8
         f.write(b"k999,Bad \xff name,,,\n")
@@ -55,7 +57,9 @@ def test_screen_dataframe_equals_in_process(screener, session, tmp_path,  # noqa
     expected = sorted(expected, key=lambda r: (r["row"], -float(r["score"] or 0),
                                                r["entity_id"]))
     assert [{k: r[k] for k in expected[0]} for r in got] == expected
-    assert any(r["match"] for r in got) and len({r["row"] for r in got}) == 12 * 6
+    assert any(r["match"] for r in got) and len({r["row"] for r in got}) == 12 * 6 + 1
+    quoted = next(r for r in got if r["key"] == "kq")
+    assert quoted["query_name"] == 'KOREA "KWANGSON" BANKING CORP, LTD' and quoted["match"]
 
 
 def test_screen_file_engine_spark_writes_what_process_writes(screener, tmp_path):  # noqa: F811
@@ -64,7 +68,7 @@ def test_screen_file_engine_spark_writes_what_process_writes(screener, tmp_path)
     summary = mt_spark.screen_file(screener, path, tmp_path / "spark.csv", flags={},
                                    master="local[2]", snapshot_of={"ofac_sdn": 1, "un_sc": 2})
     assert read_output(tmp_path / "spark.csv") == expected
-    assert summary["rows"] == 12 * 7 + 1 and summary["screened"] == 12 * 6
+    assert summary["rows"] == 12 * 7 + 2 and summary["screened"] == 12 * 6 + 1
     problems = (tmp_path / "spark.csv.errors.csv").read_text()
     local = (tmp_path / "local.csv.errors.csv").read_text()
     # the same rows and problems; Spark does not know lines, and says how it saw the bad bytes

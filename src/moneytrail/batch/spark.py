@@ -134,8 +134,11 @@ def read_input(spark: SparkSession, path: Path, fmt: str | None = None) -> DataF
     spark.conf.set("spark.sql.files.maxPartitionBytes",
                    str(max(64 * 1024, min(128 * 1024 * 1024, size // (2 * cores) + 1))))
     if kind in ("csv", "tsv"):
+        # quotes inside a quoted field are doubled (RFC 4180, as Python and Excel write them),
+        # not backslash-escaped as Spark assumes by default
         return spark.read.csv(str(path), header=True, sep="\t" if kind == "tsv" else ",",
-                              inferSchema=False, multiLine=False, encoding="utf-8")
+                              inferSchema=False, multiLine=False, encoding="utf-8",
+                              quote='"', escape='"')
     if kind == "parquet":
         return spark.read.parquet(str(path))
     if kind == "jsonl":
