@@ -127,28 +127,21 @@ def prefix(path: Path, rows: int) -> Path:
 
 
 def recall(output: Path, planted: dict[str, str]) -> tuple[float, int, int]:
-    """Planted rows whose planted entity is among the matches; rows with a hit."""
+    """Planted rows whose planted entity is among the matches, over the planted rows the
+    output holds; and the rows with a hit. One pass over the output."""
+    keys: set[str] = set()
     found: set[str] = set()
     hit_rows: set[str] = set()
     with output.open(encoding="utf-8") as f:
         for line in f:
             record = json.loads(line)
+            keys.add(record["key"])
             if record.get("match"):
                 hit_rows.add(record["key"])
                 if planted.get(record["key"]) == record["entity_id"]:
                     found.add(record["key"])
-    wanted = [k for k in planted if k in _keys_in(output)]
-    return (len(found) / len(wanted) if wanted else float("nan")), len(wanted), len(hit_rows)
-
-
-_KEYS: dict[Path, set[str]] = {}
-
-
-def _keys_in(output: Path) -> set[str]:
-    if output not in _KEYS:
-        with output.open(encoding="utf-8") as f:
-            _KEYS[output] = {json.loads(line)["key"] for line in f}
-    return _KEYS[output]
+    wanted = sum(1 for k in planted if k in keys)
+    return (len(found) / wanted if wanted else float("nan")), wanted, len(hit_rows)
 
 
 def in_process(screener: Screener, book: Path, out: Path, workers: int,

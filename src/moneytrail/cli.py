@@ -6,8 +6,9 @@ import json
 import os
 import re
 import sys
+import time
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Optional
+from typing import TYPE_CHECKING, Annotated, Any, Optional
 
 import typer
 from rich import box
@@ -508,12 +509,12 @@ def _run_batch(screener: "Screener", input_path: Path, output: Path, *, flags: d
     bar = Progress(TextColumn("{task.description}"), BarColumn(), TextColumn("{task.fields[rows]}"),
                    TextColumn("{task.fields[rate]}"), TimeElapsedColumn(), TimeRemainingColumn(),
                    console=err, disable=not progress, transient=True)
-    started = __import__("time").perf_counter()
+    started = time.perf_counter()
     with bar:
         task = bar.add_task(title, total=1000, rows="0 rows", rate="")
 
         def update(done: int, fraction: float | None) -> None:
-            seconds = max(1e-9, __import__("time").perf_counter() - started)
+            seconds = max(1e-9, time.perf_counter() - started)
             bar.update(task, completed=None if fraction is None else fraction * 1000,
                        rows=f"{done:,} rows", rate=f"{done / seconds:,.0f} rows/s")
 
@@ -529,7 +530,7 @@ def _run_batch(screener: "Screener", input_path: Path, output: Path, *, flags: d
         _print_json({"output": str(output), "errors_file": str(files.errors),
                      **summary.to_dict()})
         return
-    rate = (summary.rows - 0) / summary.seconds if summary.seconds else 0.0
+    rate = summary.rows / summary.seconds if summary.seconds else 0.0
     table = Table(title=f"{title}: {input_path.name} -> {output.name}", title_justify="left",
                   box=box.SIMPLE_HEAD)
     table.add_column("what")
@@ -552,41 +553,51 @@ def _run_batch(screener: "Screener", input_path: Path, output: Path, *, flags: d
 
 _ROLE_HELP = "Input column holding the {}; guessed from common headers when not given."
 
+# The options screen-file and rescreen share, declared once.
+NameCol = Annotated[Optional[str], typer.Option(help=_ROLE_HELP.format("name to screen"))]
+DobCol = Annotated[Optional[str], typer.Option(help=_ROLE_HELP.format("birth date"))]
+CountryCol = Annotated[Optional[str], typer.Option(help=_ROLE_HELP.format("country"))]
+IdCol = Annotated[Optional[str], typer.Option("--id", help=_ROLE_HELP.format(
+    "identifier (passport, IMO, BIC, wallet)"))]
+TypeCol = Annotated[Optional[str], typer.Option("--type", help=_ROLE_HELP.format(
+    "party type (person, company, vessel)"))]
+KeyCol = Annotated[Optional[str], typer.Option(help=_ROLE_HELP.format("row's own id"))]
+OutputOpt = Annotated[Path, typer.Option("-o", "--output", help="Results file; format from its "
+                                         "extension (.csv .tsv .xlsx .parquet .jsonl).")]
+WorkersOpt = Annotated[int, typer.Option(help="Processes screening in parallel.")]
+AllMatchesOpt = Annotated[bool, typer.Option("--all-matches",
+                                             help="One result row per match at the threshold.")]
+ThresholdOpt = Annotated[Optional[float], typer.Option(help="Score from which a result matches.")]
+CutoffOpt = Annotated[Optional[float], typer.Option(help="Lowest score reported (default: the "
+                                                    "threshold; 0.6 adds the near misses).")]
+ResumeOpt = Annotated[bool, typer.Option(help="Continue an interrupted run of the same command.")]
+ErrorsOpt = Annotated[Optional[Path], typer.Option("--errors", help="Problems file (default "
+                                                   "OUTPUT.errors.csv).")]
+FormatOpt = Annotated[Optional[str], typer.Option("--format", help="Input format if the "
+                                                  "extension does not say.")]
+OutFormatOpt = Annotated[Optional[str], typer.Option("--out-format", help="Output format if the "
+                                                     "extension does not say.")]
+EncodingOpt = Annotated[str, typer.Option(help="Text encoding of a CSV/TSV/JSON-lines input.")]
+SheetOpt = Annotated[Optional[str], typer.Option(help="Excel sheet (default the first).")]
+MonthFirstOpt = Annotated[bool, typer.Option("--month-first", help="Read 01/02/1980 as "
+                                             "2 January (default: 1 February).")]
+ProgressOpt = Annotated[bool, typer.Option(help="Show a progress bar.")]
+JsonOpt = Annotated[bool, typer.Option("--json", help="Print the summary as JSON.")]
+
 
 @app.command("screen-file")
 def screen_file(
     input_path: Path = typer.Argument(..., help="CSV/TSV, .xlsx, .parquet or JSON lines."),
-    output: Path = typer.Option(..., "-o", "--output", help="Results file; format from its "
-                                "extension (.csv .tsv .xlsx .parquet .jsonl)."),
-    name: Optional[str] = typer.Option(None, help=_ROLE_HELP.format("name to screen")),
-    dob: Optional[str] = typer.Option(None, help=_ROLE_HELP.format("birth date")),
-    country: Optional[str] = typer.Option(None, help=_ROLE_HELP.format("country")),
-    id_col: Optional[str] = typer.Option(None, "--id", help=_ROLE_HELP.format(
-        "identifier (passport, IMO, BIC, wallet)")),
-    type_col: Optional[str] = typer.Option(None, "--type", help=_ROLE_HELP.format(
-        "party type (person, company, vessel)")),
-    key: Optional[str] = typer.Option(None, help=_ROLE_HELP.format("row's own id")),
-    workers: int = typer.Option(os.cpu_count() or 1, help="Processes screening in parallel."),
-    all_matches: bool = typer.Option(False, "--all-matches",
-                                     help="One result row per match at the threshold."),
-    threshold: Optional[float] = typer.Option(None, help="Score from which a result matches."),
-    cutoff: Optional[float] = typer.Option(None, help="Lowest score reported (default: the "
-                                           "threshold; 0.6 adds the near misses)."),
-    resume: bool = typer.Option(False, help="Continue an interrupted run of the same command."),
-    errors_path: Optional[Path] = typer.Option(None, "--errors", help="Problems file "
-                                               "(default OUTPUT.errors.csv)."),
-    in_format: Optional[str] = typer.Option(None, "--format", help="Input format if the "
-                                            "extension does not say."),
-    out_format: Optional[str] = typer.Option(None, "--out-format", help="Output format if the "
-                                             "extension does not say."),
-    encoding: str = typer.Option("utf-8", help="Text encoding of a CSV/TSV/JSON-lines input."),
-    sheet: Optional[str] = typer.Option(None, help="Excel sheet (default the first)."),
-    month_first: bool = typer.Option(False, "--month-first", help="Read 01/02/1980 as "
-                                     "2 January (default: 1 February)."),
+    output: OutputOpt = ..., name: NameCol = None, dob: DobCol = None,
+    country: CountryCol = None, id_col: IdCol = None, type_col: TypeCol = None,
+    key: KeyCol = None, workers: WorkersOpt = os.cpu_count() or 1,
+    all_matches: AllMatchesOpt = False, threshold: ThresholdOpt = None,
+    cutoff: CutoffOpt = None, resume: ResumeOpt = False, errors_path: ErrorsOpt = None,
+    in_format: FormatOpt = None, out_format: OutFormatOpt = None,
+    encoding: EncodingOpt = "utf-8", sheet: SheetOpt = None, month_first: MonthFirstOpt = False,
     engine: str = typer.Option("process", help="process (this machine) or spark."),
     master: str = typer.Option("local[*]", help="Spark master URL (with --engine spark)."),
-    progress: bool = typer.Option(True, help="Show a progress bar."),
-    as_json: bool = typer.Option(False, "--json", help="Print the summary as JSON."),
+    progress: ProgressOpt = True, as_json: JsonOpt = False,
 ) -> None:
     """Screen every row of a file against every list in service."""
     flags = _mapping_flags(name, dob, country, id_col, type_col, key)
@@ -614,28 +625,14 @@ def rescreen(
     input_path: Path = typer.Argument(..., help="The file screened before."),
     since: list[int] = typer.Option(..., help="Snapshot id the file was last screened "
                                     "against (one per list; see `lists status`)."),
-    output: Path = typer.Option(..., "-o", "--output", help="Results file (new hits)."),
-    name: Optional[str] = typer.Option(None, help=_ROLE_HELP.format("name to screen")),
-    dob: Optional[str] = typer.Option(None, help=_ROLE_HELP.format("birth date")),
-    country: Optional[str] = typer.Option(None, help=_ROLE_HELP.format("country")),
-    id_col: Optional[str] = typer.Option(None, "--id", help=_ROLE_HELP.format("identifier")),
-    type_col: Optional[str] = typer.Option(None, "--type", help=_ROLE_HELP.format("party type")),
-    key: Optional[str] = typer.Option(None, help=_ROLE_HELP.format("row's own id")),
-    workers: int = typer.Option(os.cpu_count() or 1, help="Processes screening in parallel."),
-    all_matches: bool = typer.Option(False, "--all-matches",
-                                     help="One result row per match at the threshold."),
-    threshold: Optional[float] = typer.Option(None, help="Score from which a result matches."),
-    cutoff: Optional[float] = typer.Option(None, help="Lowest score reported (default: the "
-                                           "threshold; 0.6 adds the near misses)."),
-    resume: bool = typer.Option(False, help="Continue an interrupted run of the same command."),
-    errors_path: Optional[Path] = typer.Option(None, "--errors", help="Problems file."),
-    in_format: Optional[str] = typer.Option(None, "--format", help="Input format."),
-    out_format: Optional[str] = typer.Option(None, "--out-format", help="Output format."),
-    encoding: str = typer.Option("utf-8", help="Text encoding of a text input."),
-    sheet: Optional[str] = typer.Option(None, help="Excel sheet (default the first)."),
-    month_first: bool = typer.Option(False, "--month-first", help="01/02/1980 is 2 January."),
-    progress: bool = typer.Option(True, help="Show a progress bar."),
-    as_json: bool = typer.Option(False, "--json", help="Print the summary as JSON."),
+    output: OutputOpt = ..., name: NameCol = None, dob: DobCol = None,
+    country: CountryCol = None, id_col: IdCol = None, type_col: TypeCol = None,
+    key: KeyCol = None, workers: WorkersOpt = os.cpu_count() or 1,
+    all_matches: AllMatchesOpt = False, threshold: ThresholdOpt = None,
+    cutoff: CutoffOpt = None, resume: ResumeOpt = False, errors_path: ErrorsOpt = None,
+    in_format: FormatOpt = None, out_format: OutFormatOpt = None,
+    encoding: EncodingOpt = "utf-8", sheet: SheetOpt = None, month_first: MonthFirstOpt = False,
+    progress: ProgressOpt = True, as_json: JsonOpt = False,
 ) -> None:
     """Screen a file again, only against entities added or changed since SNAPSHOT(s)."""
     from moneytrail.batch.delta import delta_screener, delta_since, full_screener

@@ -264,15 +264,6 @@ def _undecodable(values: Any) -> str | None:
 _SURROGATE = re.compile("[\udc80-\udcff]")
 
 
-def count_rows(path: Path, fmt: str | None = None) -> int | None:
-    """The number of data rows where the format says it cheaply (Parquet metadata), else None."""
-    if file_format(path, fmt) == "parquet":
-        import pyarrow.parquet as pq
-
-        return pq.ParquetFile(path).metadata.num_rows
-    return None
-
-
 # -- column mapping --------------------------------------------------------------------------
 
 # Header spellings seen in customer, KYC and payment exports, in the order they are tried.

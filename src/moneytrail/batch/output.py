@@ -31,6 +31,14 @@ def arrow_schema() -> Any:
     ])
 
 
+def error_arrow_schema() -> Any:
+    """The problems file's columns as an Arrow schema (Spark DataFrames)."""
+    import pyarrow as pa
+
+    return pa.schema([(c, pa.int64() if c in ("row", "line") else pa.string())
+                      for c in ERROR_COLUMNS])
+
+
 def _cell(value: Any) -> Any:
     if value is None:
         return ""

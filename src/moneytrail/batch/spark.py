@@ -21,10 +21,11 @@ from typing import Any, Iterator
 
 import pyarrow.parquet as pq
 from pyspark.sql import DataFrame, SparkSession
+from pyspark.sql.pandas.types import from_arrow_schema
 from pyspark.sql.types import LongType, StructField, StructType
 
 from moneytrail.batch.io import BatchInputError, Columns, RawRow, file_format, map_columns
-from moneytrail.batch.output import ERROR_COLUMNS, OUTPUT_COLUMNS, Writer, arrow_schema
+from moneytrail.batch.output import ERROR_COLUMNS, Writer, arrow_schema, error_arrow_schema
 from moneytrail.batch.run import Options, RowScreener, row_query
 from moneytrail.screening import Screener
 
@@ -41,17 +42,6 @@ def _numbered(df: DataFrame) -> DataFrame:
 
 def _raw_rows(batch: Any) -> list[RawRow]:
     return [RawRow(values.pop(_ROW), None, values) for values in batch.to_pylist()]
-
-
-def _spark_schema(columns: tuple[str, ...]) -> StructType:
-    from pyspark.sql.pandas.types import from_arrow_schema
-
-    if columns == OUTPUT_COLUMNS:
-        return from_arrow_schema(arrow_schema())
-    import pyarrow as pa
-
-    return from_arrow_schema(pa.schema([(c, pa.int64() if c in ("row", "line") else pa.string())
-                                        for c in columns]))
 
 
 def screen_dataframe(df: DataFrame, screener: Screener, columns: Columns | dict[str, str | None],
@@ -85,7 +75,7 @@ def screen_dataframe(df: DataFrame, screener: Screener, columns: Columns | dict[
             records, _, _ = worker.screen(_raw_rows(batch))
             yield pa.RecordBatch.from_pylist(records, schema=schema)
 
-    return _numbered(df).mapInArrow(screen, _spark_schema(OUTPUT_COLUMNS))
+    return _numbered(df).mapInArrow(screen, from_arrow_schema(schema))
 
 
 def problems_dataframe(df: DataFrame, columns: Columns | dict[str, str | None], *,
@@ -95,6 +85,8 @@ def problems_dataframe(df: DataFrame, columns: Columns | dict[str, str | None], 
     if not isinstance(columns, Columns):
         columns, _ = map_columns(df.columns, columns)
     options = Options(columns=columns, day_first=day_first)
+
+    schema = error_arrow_schema()
 
     def check(batches: Iterator[Any]) -> Iterator[Any]:
         import pyarrow as pa
@@ -106,11 +98,9 @@ def problems_dataframe(df: DataFrame, columns: Columns | dict[str, str | None], 
                 found.extend({"row": row.number, "line": None, "key": key, "field": f,
                               "level": level, "problem": message}
                              for f, level, message in issues)
-            yield pa.RecordBatch.from_pylist(found, schema=pa.schema(
-                [(c, pa.int64() if c in ("row", "line") else pa.string())
-                 for c in ERROR_COLUMNS]))
+            yield pa.RecordBatch.from_pylist(found, schema=schema)
 
-    return _numbered(df).mapInArrow(check, _spark_schema(ERROR_COLUMNS))
+    return _numbered(df).mapInArrow(check, from_arrow_schema(schema))
 
 
 def session(master: str = "local[*]", app_name: str = "moneytrail") -> SparkSession:

@@ -119,11 +119,9 @@ class Postings:
     offsets: np.ndarray  # int64, len(vocab) + 1
     data: np.ndarray  # int32 name positions
     count: np.ndarray  # int16 per name (0: the name is not compared on this path)
-    weight: np.ndarray  # float64 per name: sum of the tokens' rarity weights
-    max_weight: np.ndarray  # float64 per name: the largest token weight
-    filler_weight: np.ndarray  # float64 per name: weight of its initials, links and articles
-    # per name, the five above in one row for one gather: weight, max_weight, filler_weight,
-    # count, and 1.0 for a person's name
+    # per name, in one row for one gather: the sum of its tokens' rarity weights, the largest
+    # weight, the weight of its initials, links and articles, its token count (as a float),
+    # and 1.0 for a person's name
     facts: np.ndarray = field(default_factory=lambda: np.zeros((0, 5)))
 
     def names_of(self, vocab_ids: list[int]) -> tuple[np.ndarray, np.ndarray]:
@@ -314,8 +312,7 @@ class Index:
             person = (self.name_schema == _SCHEMAS.index(Schema.PERSON)).astype(np.float64)
             facts = np.column_stack([weight[path], max_weight[path], filler[path],
                                      count[path].astype(np.float64), person])
-            self.postings[path] = Postings(offsets, holders[order], count[path], weight[path],
-                                           max_weight[path], filler[path], facts)
+            self.postings[path] = Postings(offsets, holders[order], count[path], facts)
         token_index: dict[str, list[int]] = defaultdict(list)
         for vocab_id, token in enumerate(self.vocab_list):
             for key in token_keys(token):
@@ -449,10 +446,9 @@ class Index:
 
         The bound is a sum over the query's tokens of what each can add to a name (a
         :class:`_Row`), evaluated as if each query token took its best similar token in the
-        name at once. With a ``floor`` above 0.7, a name must be reached by query tokens
-        weighing at least a share of the query (the bound is at most 0.7 + 0.3 x the query's
-        coverage): the lightest tokens, together under that share, only add to names that
-        heavier tokens reach (MaxScore pruning, as search engines do).
+        name at once. A name must be reached by query tokens weighing at least a share of the
+        query that ``floor`` sets (below): the lightest tokens, together under that share, only
+        add to names that heavier tokens reach (MaxScore pruning, as search engines do).
         """
         if not query:
             return _EMPTY_I, _EMPTY_F
@@ -477,11 +473,9 @@ class Index:
         if light_short >= len(rows):
             return _EMPTY_I, _EMPTY_F
         acc, word_reach, mark = self._scratch()
-        n_names = len(self.name_entity)
         # the names of the rows of the heavier tokens; of the middle ones, only short names
         reached = [row.names for _, _, row in rows[light_long:]]
         reached += [row.shorter(n_query) for _, _, row in rows[light_short:light_long]]
-        essential = [row for _, _, row in rows[light_long:]]
         if len(reached) == 1:
             touched = reached[0]
             mark[touched] = True
@@ -490,7 +484,7 @@ class Index:
                 mark[names] = True
             touched = np.flatnonzero(mark)
         try:
-            heavy = {id(row) for row in essential}
+            heavy = {id(row) for _, _, row in rows[light_long:]}  # all their names touched
             # acc: the rows' blocks summed (see _Row); word_reach: met by a word, not only by
             # initials
             for _, _, row in rows:  # (names are distinct within a row)

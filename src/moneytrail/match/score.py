@@ -384,18 +384,21 @@ def max_bonus(query_dates: tuple[str, ...], query_countries: frozenset[str]) -> 
 
 def entity_bonus(query_dates: tuple[str, ...], query_countries: frozenset[str],
                  entity: PreparedEntity) -> float:
-    """The most the non-name features can add for this query and this entity (at most
-    :func:`max_bonus`; negative where its birth years or countries already disagree)."""
-    bonus = 0.0
-    if query_dates and entity.birth_dates:
-        q_years = {int(d[:4]) for d in query_dates if d[:4].isdigit()}
-        if q_years & entity.birth_years or set(query_dates) & set(entity.birth_dates):
-            bonus += BIRTH_BONUS
-        elif not any(abs(y - z) <= 1 for y in q_years for z in entity.birth_years):
-            bonus -= 0.25
-    if query_countries and entity.countries:
-        bonus += COUNTRY_BONUS if query_countries & entity.countries else -0.05
-    return bonus
+    """What the birth date and country features give this query against this entity (at
+    most :func:`max_bonus`; negative where they disagree). The gender feature only lowers."""
+    birth = birth_feature(query_dates, entity)
+    country = country_feature(query_countries, entity)
+    return (birth.weight if birth else 0.0) + (country.weight if country else 0.0)
+
+
+def country_feature(query_countries: frozenset[str],
+                    entity: PreparedEntity) -> Feature | None:
+    if not query_countries or not entity.countries:
+        return None
+    if query_countries & entity.countries:
+        return Feature("country", 1.0, COUNTRY_BONUS,
+                       f"shared country {sorted(query_countries & entity.countries)}")
+    return Feature("country", 0.0, -0.05, "no shared country")
 
 
 def birth_feature(query_dates: tuple[str, ...], entity: PreparedEntity) -> Feature | None:
@@ -448,12 +451,9 @@ def score_pair(query_names: tuple[PreparedName, ...], query_schema: Schema | Non
     birth = birth_feature(query_dates, entity)
     if birth is not None:
         features.append(birth)
-    if query_countries and entity.countries:
-        if query_countries & entity.countries:
-            features.append(Feature("country", 1.0, COUNTRY_BONUS,
-                                    f"shared country {sorted(query_countries & entity.countries)}"))
-        else:
-            features.append(Feature("country", 0.0, -0.05, "no shared country"))
+    country = country_feature(query_countries, entity)
+    if country is not None:
+        features.append(country)
     gender = entity.entity.gender
     if query_gender and gender and query_gender != gender:
         features.append(Feature("gender", 0.0, -0.2, f"gender {query_gender} / {gender}"))
