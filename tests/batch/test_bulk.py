@@ -131,6 +131,18 @@ def test_a_bulk_run_reports_matches_and_near_misses_on_request(screener, tmp_pat
     assert maria["entity_id"] and 0.6 <= maria["score"] < 0.8 and maria["match"] is False
 
 
+def test_a_byte_order_mark_is_not_part_of_the_first_column(tmp_path):
+    """Excel writes UTF-8 CSV with a byte-order mark: the first header is still guessed."""
+    path = tmp_path / "excel.csv"
+    path.write_bytes(b"\xef\xbb\xbfcustomer_id,full_name\nc1,Kim Jong Un\n")
+    reader, columns, how = open_input(path)
+    with reader:
+        rows = list(reader)
+    assert reader.columns == ["customer_id", "full_name"]
+    assert columns.key == "customer_id" and how["key"] == "guessed"
+    assert rows[0].values == {"customer_id": "c1", "full_name": "Kim Jong Un"}
+
+
 def test_undecodable_row_is_reported_and_the_run_goes_on(screener, tmp_path):
     path = write_csv(tmp_path / "in.csv")
     with path.open("ab") as f:

@@ -117,10 +117,9 @@ class Reader:
 
     def _text_table(self) -> Iterator[Any]:
         handle = self._text()
+        start = handle.tell()  # (past a byte-order mark)
         sample = handle.read(65536)
-        handle.seek(0)
-        if sample.startswith("\ufeff"):
-            handle.read(1)
+        handle.seek(start)
         if self.format == "tsv":
             delimiter = "\t"
         else:
