@@ -131,6 +131,14 @@ def test_a_bulk_run_reports_matches_and_near_misses_on_request(screener, tmp_pat
     assert maria["entity_id"] and 0.6 <= maria["score"] < 0.8 and maria["match"] is False
 
 
+def test_a_file_of_no_rows_gives_an_empty_output(screener, tmp_path):
+    path = write_csv(tmp_path / "in.csv", rows=[])
+    summary, records = run(screener, path, tmp_path / "out.csv")
+    assert records == [] and summary.rows == 0
+    assert (tmp_path / "out.csv").read_text().startswith("key,row,query_name")
+    assert not (tmp_path / "out.csv.state.json").exists()
+
+
 def test_a_byte_order_mark_is_not_part_of_the_first_column(tmp_path):
     """Excel writes UTF-8 CSV with a byte-order mark: the first header is still guessed."""
     path = tmp_path / "excel.csv"

@@ -380,8 +380,8 @@ def run_file(screener: Screener, reader: Reader, files: RunFiles, options: Optio
                 while pending:
                     result, last = pending.popleft()
                     settle(result.get(), last)
-            _WORKER = None
     finally:
+        _WORKER = None
         spool.close()
         errors.close()
     writer = Writer(files.output, out_format)
@@ -391,7 +391,7 @@ def run_file(screener: Screener, reader: Reader, files: RunFiles, options: Optio
     finally:
         writer.close()
     files.spool.unlink()
-    files.state.unlink()
+    files.state.unlink(missing_ok=True)  # (a file of no rows never settled a chunk)
     summary.seconds = previous_seconds + time.perf_counter() - started
     return summary
 
