@@ -673,5 +673,133 @@ def _run_spark(screener: "Screener", input_path: Path, output: Path, **kw: Any) 
                       f"{summary['seconds']:.1f} s -> {output}")
 
 
+# -- the screening service ----------------------------------------------------------------
+
+keys_app = typer.Typer(help="API keys of the screening service (stored hashed).",
+                       no_args_is_help=True)
+app.add_typer(keys_app, name="keys")
+
+
+@keys_app.command("create")
+def keys_create(
+    role: str = typer.Option(..., help="viewer (lists, entities, search), analyst (+ screening), "
+                                       "admin (+ reload)."),
+    name: str = typer.Option(..., help="Whose key this is (shown in the call records)."),
+    rate: Optional[float] = typer.Option(None, help="Requests per second allowed to this key "
+                                                    "(default: MONEYTRAIL_API_RATE)."),
+    as_json: bool = typer.Option(False, "--json", help="Print as JSON."),
+) -> None:
+    """Create an API key; the key is printed once and only its hash is kept."""
+    from moneytrail.store.access import create_key
+
+    try:
+        key, token = create_key(_store(Settings.from_env()), role, name, rate)
+    except StoreError as exc:
+        err.print(f"[red]error:[/] {exc}")
+        raise typer.Exit(2)
+    if as_json:
+        _print_json({**key.to_dict(), "key": token})
+        return
+    err.print(f"created key [bold]{key.id}[/] ({key.role}) for {escape(name)}; it is shown "
+              "only now, keep it safe:")
+    sys.stdout.write(token + "\n")
+
+
+@keys_app.command("list")
+def keys_list(as_json: bool = typer.Option(False, "--json", help="Print as JSON.")) -> None:
+    """List the API keys (never their secrets)."""
+    from moneytrail.store.access import list_keys
+
+    keys = list_keys(_store(Settings.from_env()))
+    if as_json:
+        _print_json([k.to_dict() for k in keys])
+        return
+    table = Table(title="API keys", title_justify="left")
+    for col in ("id", "name", "role", "rate", "created", "revoked"):
+        table.add_column(col)
+    for k in keys:
+        table.add_row(k.id, escape(k.name), k.role, f"{k.rate:g}/s" if k.rate else "default",
+                      k.created_at, k.revoked_at or "")
+    console.print(table)
+
+
+@keys_app.command("revoke")
+def keys_revoke(key_id: str = typer.Argument(..., help="The key's id (mt_<id>_...).")) -> None:
+    """Revoke an API key: refused from then on (within a few seconds by a running service)."""
+    from moneytrail.store.access import revoke_key
+
+    try:
+        key = revoke_key(_store(Settings.from_env()), key_id)
+    except StoreError as exc:
+        err.print(f"[red]error:[/] {exc}")
+        raise typer.Exit(2)
+    console.print(f"revoked {key.id} ({key.role}, {escape(key.name)}) at {key.revoked_at}")
+
+
+_LOOPBACK = ("127.0.0.1", "localhost", "::1")
+
+
+@app.command()
+def serve(
+    host: str = typer.Option("127.0.0.1", help="Address to listen on."),
+    port: int = typer.Option(8000, help="Port to listen on."),
+    workers: int = typer.Option(1, min=1, max=64, help="Worker processes (each holds the "
+                                                        "index: ~300 MB with every list)."),
+    no_auth: bool = typer.Option(False, "--no-auth", help="No API keys: every caller is admin. "
+                                                          "Only on loopback, for local use."),
+    reload_every: Optional[float] = typer.Option(
+        None, help="Seconds between checks of the store for new snapshots (default "
+                   "MONEYTRAIL_API_RELOAD_EVERY; 60 with several workers)."),
+    log_level: str = typer.Option("info", help="debug, info, warning, error."),
+) -> None:
+    """Run the screening service: yente's /match and /search, Watchman's /v2/search, /v1/screen."""
+    import dataclasses
+    import logging
+
+    import uvicorn
+
+    from moneytrail.api.app import (NO_AUTH_ENV, config_from_settings, create_app,
+                                    uvicorn_options)
+    from moneytrail.api.service import ReloadError, Service
+    from moneytrail.settings import SettingsError
+
+    if no_auth and host not in _LOOPBACK:
+        err.print(f"[red]error:[/] --no-auth only listens on loopback ({', '.join(_LOOPBACK)}), "
+                  f"not {host}")
+        raise typer.Exit(2)
+    settings = Settings.from_env()
+    try:
+        config = config_from_settings(settings, auth=not no_auth)
+    except SettingsError as exc:
+        err.print(f"[red]error:[/] {exc}")
+        raise typer.Exit(2)
+    every = reload_every if reload_every is not None else \
+        (config.reload_every or (60.0 if workers > 1 else 0.0))
+    config = dataclasses.replace(config, reload_every=every)
+    logging.basicConfig(level=log_level.upper(), format="%(asctime)s %(levelname)s %(name)s: "
+                                                        "%(message)s")
+    if no_auth:
+        err.print("[bold red on yellow] AUTHENTICATION IS OFF (--no-auth): anyone who can reach "
+                  f"{host}:{port} is admin. Local use only. [/]")
+    service = Service(settings.database_url, settings.home / "index")
+    try:
+        serving = service.load()  # with several workers: builds the index file they read
+    except ReloadError as exc:
+        err.print(f"[red]error:[/] {exc}")
+        raise typer.Exit(1)
+    err.print(f"serving {len(serving.screener.index):,} entities from snapshots "
+              f"{', '.join(map(str, serving.snapshot_ids))} on http://{host}:{port} "
+              f"({workers} worker{'s' if workers > 1 else ''}; docs at /docs)")
+    common = dict(host=host, port=port, **uvicorn_options(log_level.lower()))
+    if workers == 1:
+        uvicorn.run(create_app(service, config), **common)
+        return
+    service.close()
+    del serving, service
+    os.environ[NO_AUTH_ENV] = "1" if no_auth else "0"
+    os.environ["MONEYTRAIL_API_RELOAD_EVERY"] = str(every)
+    uvicorn.run("moneytrail.api.app:app_from_env", factory=True, workers=workers, **common)
+
+
 if __name__ == "__main__":  # pragma: no cover
     app()

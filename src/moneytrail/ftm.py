@@ -445,6 +445,12 @@ def entity_to_ftm(entity: Entity) -> list[dict[str, Any]]:
     return records
 
 
+def thing_record(entity: Entity) -> dict[str, Any]:
+    """The FtM record of the thing alone, without its sanctions, links and the extension: how
+    an API in yente's dialect shows an entity (``properties`` flat, ``{prop: [str, ...]}``)."""
+    return _emit(entity)[0]
+
+
 def entities_to_ftm(entities: Iterable[Entity]) -> Iterator[dict[str, Any]]:
     """FtM records for many entities, each shared record (a name stub) written once."""
     seen: dict[str, dict[str, Any]] = {}

@@ -155,12 +155,13 @@ class Screener:
     # -- screening -----------------------------------------------------------------------
 
     def match(self, query: Query | str, *, limit: int = 10, threshold: float | None = None,
-              cutoff: float | None = None) -> list[Match]:
+              cutoff: float | None = None,
+              sources: frozenset[str] | None = None) -> list[Match]:
         """The best ``limit`` entities for a query, best first, each explained.
 
         Only entities scoring at least ``cutoff`` are returned (default :data:`MIN_SCORE`, or
         the threshold if that is lower); ``Match.match`` says whether one reached the threshold
-        (the screener's default unless given). Entities are scored in decreasing order of their
+        (the screener's default unless given). ``sources``: only entities of these lists. Entities are scored in decreasing order of their
         score bound (:meth:`~moneytrail.match.index.Index.bounds`) until no remaining one can
         enter the results, so the answer is the one scoring every entity would give.
         """
@@ -201,6 +202,8 @@ class Screener:
             if len(found) >= limit and bound + slack < kth:
                 break
             entity = self.index.entities[position]
+            if sources is not None and entity.entity.source not in sources:
+                continue
             listed = None if position in id_hits else self.index.name_bounds(position, name_bound)
             scored = score_pair(names, query.schema, query.birth_dates, countries, query.gender,
                                 ids, entity, self.index, listed)
@@ -222,10 +225,11 @@ class Screener:
                f"{len(self.index)}|{self.index.population}|{self.threshold}"
 
     def match_many(self, queries: Iterable[Query | str], *, limit: int = 10,
-                   threshold: float | None = None,
-                   cutoff: float | None = None) -> list[list[Match]]:
+                   threshold: float | None = None, cutoff: float | None = None,
+                   sources: frozenset[str] | None = None) -> list[list[Match]]:
         """:meth:`match` for each query, in order."""
-        return [self.match(q, limit=limit, threshold=threshold, cutoff=cutoff) for q in queries]
+        return [self.match(q, limit=limit, threshold=threshold, cutoff=cutoff, sources=sources)
+                for q in queries]
 
     def compare(self, a: Query | Entity | str, b: Entity | Query | str, *,
                 threshold: float | None = None) -> Match:

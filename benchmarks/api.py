@@ -1,0 +1,328 @@
+"""Benchmark: the screening service under a bounded load, on loopback, with every list.
+
+Starts ``moneytrail serve`` (one worker, API keys on, as deployed) over a store holding the
+newest snapshot of every list in ``$MONEYTRAIL_DATA_DIR/lists`` (kept in ``.bench-data/api``),
+then drives it from this process with an asyncio HTTP client:
+
+- closed loop at concurrency 1, 8 and 32, a fixed number of requests each, for ``POST /match``
+  (one query per call), ``GET /v2/search`` and ``POST /v1/screen`` (100 queries per call):
+  throughput and p50/p95/p99 latency;
+- open loop at a fixed 200 requests/s of single-query ``/match`` (the issue's target: p99 at
+  200 requests/s), latency measured from each request's scheduled start;
+- the same open loop while a new snapshot is loaded and ``POST /admin/reload`` swaps it in:
+  failed requests (must be 0) and the latency while it reloads;
+- the server's resident memory (steady and peak, from /proc).
+
+Queries: list names as written and with one letter changed (hits), and first and last names of
+different listed persons put together (misses), half and half. The baseline is the same
+queries through ``Screener.match`` in this process, without HTTP, measured in the same run.
+
+The load generator shares the machine's 2 cores with the server: figures include its cost.
+
+Run: ``.venv/bin/python benchmarks/api.py [--requests 2000] [--rate 200] [--seconds 20]``
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import os
+import random
+import signal
+import socket
+import statistics
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import httpx
+
+from moneytrail import lists as lists_cap
+from moneytrail.model import Schema
+from moneytrail.screening import Query, Screener
+from moneytrail.sources import find_lists
+from moneytrail.store import Store
+from moneytrail.store.access import create_key
+
+ROOT = Path(__file__).resolve().parents[1]
+WORK = ROOT / ".bench-data" / "api"
+SEED = 20261129
+
+
+def newest_files(lists_dir: Path) -> list:
+    found, _ = find_lists(lists_dir)
+    newest = {}
+    for hit in found:
+        if hit.source not in newest or (hit.published or "") > (newest[hit.source].published
+                                                                or ""):
+            newest[hit.source] = hit
+    return sorted(newest.values(), key=lambda h: h.source)
+
+
+def prepare_store(lists_dir: Path) -> tuple[Store, str]:
+    """The store with the newest file of every list (made once, then reused)."""
+    WORK.mkdir(parents=True, exist_ok=True)
+    url = f"sqlite:///{WORK / 'moneytrail.db'}"
+    store = Store.open(url)
+    have = {s.source for s in store.latest_snapshots()}
+    for hit in newest_files(lists_dir):
+        if hit.source not in have:
+            outcome = lists_cap.load_file(store, hit)
+            assert outcome.ok, outcome.error
+    return store, url
+
+
+def make_queries(store: Store, n: int) -> list[tuple[str, str]]:
+    """(name, FtM schema) pairs: half list names (some misspelt), half made-up persons."""
+    rng = random.Random(SEED)
+    entities = [e for s in store.latest_snapshots() for e in store.entities(s.id)
+                if e.names and e.schema is not Schema.OTHER]
+    schema_names = {Schema.PERSON: "Person", Schema.ORGANIZATION: "Organization",
+                    Schema.VESSEL: "Vessel", Schema.AIRCRAFT: "Airplane",
+                    Schema.WALLET: "CryptoWallet"}
+    out = []
+    for entity in rng.sample(entities, n // 2):
+        name = rng.choice(entity.names).full
+        if rng.random() < 0.5 and len(name) > 4:
+            i = rng.randrange(1, len(name) - 1)
+            name = name[:i] + rng.choice("aeiouklmnrst") + name[i + 1:]
+        out.append((name, schema_names[entity.schema]))
+    persons = [e.caption.replace(",", "").split() for e in entities if e.schema is Schema.PERSON]
+    firsts = [p[-1] for p in persons if len(p) >= 2]
+    lasts = [p[0] for p in persons if len(p) >= 2]
+    out += [(f"{rng.choice(firsts)} {rng.choice(lasts)}", "Person") for _ in range(n - len(out))]
+    rng.shuffle(out)
+    return out
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def rss_mb(pid: int) -> tuple[float, float]:
+    """(resident, peak resident) MB of a process."""
+    fields = {}
+    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+        key, _, value = line.partition(":")
+        fields[key] = value
+    return int(fields["VmRSS"].split()[0]) / 1024, int(fields["VmHWM"].split()[0]) / 1024
+
+
+def percentiles(ms: list[float]) -> tuple[float, float, float]:
+    ordered = sorted(ms)
+
+    def at(p: float) -> float:
+        return ordered[min(len(ordered) - 1, int(round(p * (len(ordered) - 1))))]
+
+    return at(0.50), at(0.95), at(0.99)
+
+
+# -- requests -----------------------------------------------------------------------------
+
+def match_request(name: str, schema: str) -> dict:
+    return {"method": "POST", "url": "/match/default",
+            "json": {"queries": {"q": {"schema": schema, "properties": {"name": [name]}}}}}
+
+
+def watchman_request(name: str, schema: str) -> dict:
+    kind = {"Person": "person", "Vessel": "vessel", "Airplane": "aircraft"}.get(schema,
+                                                                                  "business")
+    return {"method": "GET", "url": "/v2/search",
+            "params": {"name": name, "type": kind, "limit": 10, "minMatch": 0.8}}
+
+
+def screen_request(batch: list[tuple[str, str]]) -> dict:
+    schemas = {"Airplane": "Aircraft", "CryptoWallet": "Wallet"}
+    return {"method": "POST", "url": "/v1/screen",
+            "json": {"queries": [{"name": n, "schema": schemas.get(s, s)} for n, s in batch]}}
+
+
+async def closed_loop(client: httpx.AsyncClient, requests: list[dict],
+                      concurrency: int) -> dict:
+    latencies: list[float] = []
+    errors = 0
+    queue = list(reversed(requests))
+
+    async def worker() -> None:
+        nonlocal errors
+        while queue:
+            spec = queue.pop()
+            started = time.perf_counter()
+            try:
+                reply = await client.request(**spec)
+                if reply.status_code != 200:
+                    errors += 1
+            except httpx.HTTPError:
+                errors += 1
+            latencies.append((time.perf_counter() - started) * 1000)
+
+    started = time.perf_counter()
+    await asyncio.gather(*(worker() for _ in range(concurrency)))
+    seconds = time.perf_counter() - started
+    p50, p95, p99 = percentiles(latencies)
+    return {"requests": len(latencies), "rps": len(latencies) / seconds, "p50": p50, "p95": p95,
+            "p99": p99, "errors": errors}
+
+
+async def open_loop(client: httpx.AsyncClient, requests: list[dict], rate: float,
+                    seconds: float, during=None) -> dict:
+    """``rate`` requests per second for ``seconds``, each timed from when it was due (so a
+    server that falls behind is charged for the queue, not only the service time)."""
+    latencies: list[float] = []
+    errors: list[str] = []
+    tasks = []
+    t0 = time.perf_counter()
+    total = int(rate * seconds)
+
+    async def one(spec: dict, due: float) -> None:
+        try:
+            reply = await client.request(**spec)
+            if reply.status_code != 200:
+                errors.append(str(reply.status_code))
+        except httpx.HTTPError as exc:
+            errors.append(type(exc).__name__)
+        latencies.append((time.perf_counter() - due) * 1000)
+
+    side = asyncio.get_running_loop().run_in_executor(None, during) if during else None
+    for i in range(total):
+        due = t0 + i / rate
+        delay = due - time.perf_counter()
+        if delay > 0:
+            await asyncio.sleep(delay)
+        tasks.append(asyncio.create_task(one(requests[i % len(requests)], due)))
+    await asyncio.gather(*tasks)
+    side_result = await side if side else None
+    p50, p95, p99 = percentiles(latencies)
+    return {"requests": total, "rps": total / (time.perf_counter() - t0), "p50": p50,
+            "p95": p95, "p99": p99, "errors": len(errors), "error_kinds": sorted(set(errors)),
+            "side": side_result}
+
+
+# -- main ---------------------------------------------------------------------------------
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--requests", type=int, default=2000,
+                        help="requests per closed-loop run (/v1/screen: a fortieth, of 100 "
+                             "names each)")
+    parser.add_argument("--rate", type=float, default=200.0, help="open-loop requests/s")
+    parser.add_argument("--seconds", type=float, default=20.0, help="open-loop duration")
+    args = parser.parse_args()
+
+    from moneytrail.settings import Settings
+
+    data = Settings.from_env().data_dir
+    t = time.perf_counter()
+    store, url = prepare_store(data / "lists")
+    snaps = store.latest_snapshots()
+    print(f"store: {len(snaps)} lists ({', '.join(s.source for s in snaps)}), "
+          f"{sum(s.counts.get('total', 0) for s in snaps):,} entities "
+          f"({time.perf_counter() - t:.1f} s to prepare)")
+    queries = make_queries(store, max(args.requests, 2000))
+    _, token = create_key(store, "admin", "benchmarks/api.py", rate=1_000_000)
+
+    # the baseline: Screener.match in this process, no HTTP
+    screener = Screener.from_store(store, cache_dir=WORK / "home" / "index")
+    for name, _ in queries[:200]:
+        screener.match(Query.of(name))
+    base = []
+    for name, schema in queries[:args.requests]:
+        q = Query.of(name, schema={"Airplane": "Aircraft", "CryptoWallet": "Wallet"}.get(
+            schema, schema))
+        started = time.perf_counter()
+        screener.match(q, limit=5)
+        base.append((time.perf_counter() - started) * 1000)
+    b50, b95, b99 = percentiles(base)
+    print(f"baseline Screener.match in process: p50 {b50:.2f} ms, p95 {b95:.2f} ms, "
+          f"p99 {b99:.2f} ms ({len(base):,} queries)")
+    del screener
+
+    port = free_port()
+    env = {**os.environ, "MONEYTRAIL_DATABASE_URL": url,
+           "MONEYTRAIL_HOME": str(WORK / "home")}
+    server = subprocess.Popen([sys.executable, "-m", "moneytrail.cli", "serve", "--port",
+                               str(port), "--log-level", "warning"], env=env,
+                              stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    base_url = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.monotonic() + 120
+        while True:
+            try:
+                if httpx.get(f"{base_url}/readyz", timeout=2).status_code == 200:
+                    break
+            except httpx.HTTPError:
+                pass
+            if server.poll() is not None or time.monotonic() > deadline:
+                raise SystemExit(f"the server did not start: {server.stderr.read().decode()}")
+            time.sleep(0.2)
+        print(f"server ready {time.perf_counter() - t:.1f} s after start of run; resident "
+              f"{rss_mb(server.pid)[0]:.0f} MB")
+        asyncio.run(drive(base_url, token, queries, args, server.pid, url))
+    finally:
+        server.send_signal(signal.SIGINT)
+        try:
+            server.wait(timeout=30)
+        except subprocess.TimeoutExpired:
+            server.kill()
+
+
+async def drive(base_url: str, token: str, queries: list, args, pid: int, url: str) -> None:
+    from moneytrail.settings import Settings
+
+    headers = {"Authorization": f"Bearer {token}"}
+    limits = httpx.Limits(max_connections=64, max_keepalive_connections=64)
+    async with httpx.AsyncClient(base_url=base_url, headers=headers, limits=limits,
+                                 timeout=60) as client:
+        warm = [match_request(n, s) for n, s in queries[:300]]
+        await closed_loop(client, warm, 4)
+        n = args.requests
+        batches = [queries[i:i + 100] for i in range(0, len(queries) - 99, 100)]
+        suites = {
+            "/match (1 query)": [match_request(nm, s) for nm, s in queries[:n]],
+            "/v2/search": [watchman_request(nm, s) for nm, s in queries[:n]],
+            "/v1/screen (100 names)": [screen_request(batches[i % len(batches)])
+                                       for i in range(max(8, n // 40))],
+        }
+        print(f"\n{'endpoint':<24}{'conc':>5}{'requests':>9}{'req/s':>9}{'names/s':>9}"
+              f"{'p50 ms':>9}{'p95 ms':>9}{'p99 ms':>9}{'errors':>7}")
+        for label, requests in suites.items():
+            per = 100 if "screen" in label else 1
+            for concurrency in (1, 8, 32):
+                r = await closed_loop(client, requests, concurrency)
+                print(f"{label:<24}{concurrency:>5}{r['requests']:>9,}{r['rps']:>9,.0f}"
+                      f"{r['rps'] * per:>9,.0f}{r['p50']:>9.2f}{r['p95']:>9.2f}{r['p99']:>9.2f}"
+                      f"{r['errors']:>7}")
+        steady = rss_mb(pid)
+        singles = [match_request(nm, s) for nm, s in queries]
+        r = await open_loop(client, singles, args.rate, args.seconds)
+        print(f"\nopen loop /match at {args.rate:.0f} req/s for {args.seconds:.0f} s: "
+              f"{r['requests']:,} requests, p50 {r['p50']:.2f} ms, p95 {r['p95']:.2f} ms, "
+              f"p99 {r['p99']:.2f} ms, errors {r['errors']}")
+
+        def reload() -> dict:
+            time.sleep(args.seconds / 4)
+            store = Store.open(url)
+            un = next(h for h in newest_files(Settings.from_env().data_dir / "lists")
+                      if h.source == "un_sc")
+            lists_cap.load_file(store, un, force=True)  # a new snapshot of the UN list
+            started = time.perf_counter()
+            reply = httpx.post(f"{base_url}/admin/reload", headers=headers, timeout=300)
+            return {"status": reply.json().get("status"), "code": reply.status_code,
+                    "seconds": time.perf_counter() - started}
+
+        r = await open_loop(client, singles, args.rate, args.seconds, during=reload)
+        side = r["side"]
+        print(f"open loop /match at {args.rate:.0f} req/s across a reload "
+              f"({side['status']}, HTTP {side['code']}, {side['seconds']:.1f} s): "
+              f"{r['requests']:,} requests, failed {r['errors']} {r['error_kinds'] or ''}, "
+              f"p50 {r['p50']:.2f} ms, p95 {r['p95']:.2f} ms, p99 {r['p99']:.2f} ms")
+        now, peak = rss_mb(pid)
+        print(f"\nserver memory: {steady[0]:.0f} MB resident after the closed loops, "
+              f"{now:.0f} MB after the reload, peak {peak:.0f} MB")
+
+
+if __name__ == "__main__":
+    main()

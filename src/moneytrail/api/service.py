@@ -1,0 +1,292 @@
+"""What the service serves: the Screener over the newest snapshot of every list, swapped whole.
+
+:class:`Service` holds one :class:`Serving` at a time: a Screener, the snapshots its index was
+built from and when it was loaded. A request takes ``service.current`` once and uses that object
+to the end, so a reload that swaps in a new one never changes the lists under a request that
+is already running; the old one is freed when its last request lets go of it (by reference
+counting: the index holds no reference cycles, so its being frozen out of collection passes
+does not keep it alive).
+
+A reload builds the new index in a child process, which writes it to the index cache
+(``$MONEYTRAIL_HOME/index``); the service then reads the file (about 0.6 s for every list)
+and swaps. Building in a child keeps the serving process's memory to one index plus the file
+being read, keeps its one core for requests during the 4-5 s build, and keeps whatever goes
+wrong in a bad load (an exception, running out of memory) out of the process that serves.
+A reload that fails leaves the current lists in service and is reported by ``/readyz`` and
+``/metrics`` until one succeeds.
+"""
+
+from __future__ import annotations
+
+import gc
+import logging
+import multiprocessing
+import threading
+import time
+from dataclasses import dataclass, field
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+from moneytrail.model import Entity, Snapshot
+from moneytrail.screening import Screener
+from moneytrail.store import Store
+
+log = logging.getLogger("moneytrail.api")
+
+
+class ReloadError(Exception):
+    """A reload failed; the lists in service are unchanged."""
+
+
+@dataclass(frozen=True)
+class Serving:
+    """One loaded state of the lists: never changed once made."""
+
+    screener: Screener
+    snapshots: tuple[Snapshot, ...]
+    loaded_at: float  # time.time() of the swap
+    generation: int
+    _relations_in: dict[str, list[tuple[str, str]]] | None = field(default=None, compare=False)
+    #: entity id -> its yente-style response without scores (made once: FtM properties cost
+    #: about as much as scoring), filled as entities are returned
+    responses: dict[str, dict[str, Any]] = field(default_factory=dict, compare=False,
+                                                 repr=False)
+
+    @property
+    def snapshot_ids(self) -> tuple[int, ...]:
+        return tuple(s.id for s in self.snapshots if s.id is not None)
+
+    @property
+    def sources(self) -> frozenset[str]:
+        return frozenset(s.source for s in self.snapshots)
+
+    def snapshot_of(self, source: str) -> Snapshot | None:
+        for snap in self.snapshots:
+            if snap.source == source:
+                return snap
+        return None
+
+    def oldest_publication(self) -> float | None:
+        """The publication time (epoch seconds) of the oldest list in service."""
+        stamps = []
+        for snap in self.snapshots:
+            try:
+                stamps.append(datetime.fromisoformat(snap.published or snap.loaded_at)
+                              .timestamp())
+            except ValueError:
+                continue
+        return min(stamps) if stamps else None
+
+
+@dataclass(frozen=True)
+class ReloadStatus:
+    """The outcome of the last reload attempt."""
+
+    ok: bool
+    at: float
+    snapshots: tuple[int, ...]
+    changed: bool = False
+    error: str | None = None
+    seconds: float = 0.0
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"ok": self.ok, "at": datetime.fromtimestamp(self.at).astimezone().isoformat(
+            timespec="seconds"), "snapshots": list(self.snapshots), "changed": self.changed,
+            "error": self.error, "seconds": round(self.seconds, 3)}
+
+
+#: Requests between two moves of what survived them out of the collector's way (see
+#: :meth:`Service.settle`).
+SETTLE_EVERY = 200
+
+
+class Service:
+    """The lists in service and their reloads (see the module doc)."""
+
+    def __init__(self, database_url: str, cache_dir: Path, *, threshold: float | None = None,
+                 build_in_child: bool = True) -> None:
+        self.database_url = database_url
+        self.cache_dir = cache_dir
+        self.threshold = threshold
+        self.build_in_child = build_in_child
+        self.store = Store.open(database_url)
+        self._current: Serving | None = None
+        self._reload_lock = threading.Lock()
+        self.last_reload: ReloadStatus | None = None
+        self.reload_failures = 0
+        self._relations_lock = threading.Lock()
+        self._watch: threading.Thread | None = None
+        self._stop = threading.Event()
+        self._answered = 0
+
+    # -- state ---------------------------------------------------------------------------
+
+    @property
+    def current(self) -> Serving:
+        serving = self._current
+        if serving is None:
+            raise ReloadError("no lists are loaded yet")
+        return serving
+
+    @property
+    def ready(self) -> bool:
+        return self._current is not None
+
+    @property
+    def reloading(self) -> bool:
+        return self._reload_lock.locked()
+
+    def settle(self) -> None:
+        """Called after each request: every :data:`SETTLE_EVERY` requests, collect the young
+        generations and freeze what survived (:func:`gc.freeze`).
+
+        The caches the index fills as queries come (similar words, bound rows, prepared
+        names, entity answers) are long-lived objects; left in the collector's oldest
+        generation, each full collection walks all of them, and those pauses grew to half a
+        second after a few thousand queries. Frozen, they are never walked; they are still
+        freed by reference counting when a cache drops them.
+        """
+        self._answered += 1
+        if self._answered % SETTLE_EVERY == 0:
+            gc.collect(1)
+            gc.freeze()
+
+    # -- loading -------------------------------------------------------------------------
+
+    def load(self) -> Serving:
+        """Load the lists at start; raises :class:`ReloadError` when there are none."""
+        status = self.reload(initial=True)
+        if not status.ok:
+            raise ReloadError(status.error or "the lists could not be loaded")
+        return self.current
+
+    def reload(self, *, initial: bool = False, wait: bool = True) -> ReloadStatus:
+        """Build an index of the newest snapshots and swap it in; never raises.
+
+        Unchanged snapshots keep the index in service (``changed`` False). With ``wait``
+        False, a reload already running makes this one return at once with ``ok`` False.
+        """
+        if not self._reload_lock.acquire(blocking=wait):
+            return ReloadStatus(False, time.time(), self._serving_ids(),
+                                error="a reload is already running")
+        started = time.perf_counter()
+        try:
+            snaps = tuple(self.store.latest_snapshots())
+            if not snaps:
+                raise ReloadError("the store holds no lists: run `moneytrail lists update`")
+            ids = tuple(s.id for s in snaps if s.id is not None)
+            if self._current is not None and self._current.snapshot_ids == ids:
+                status = ReloadStatus(True, time.time(), ids, changed=False,
+                                      seconds=time.perf_counter() - started)
+            else:
+                screener = self._build(initial)
+                if screener.index.snapshot_ids != ids:  # lists changed during the build
+                    ids = screener.index.snapshot_ids
+                    snaps = tuple(s for s in self.store.snapshots() if s.id in set(ids))
+                old = self._current
+                generation = old.generation + 1 if old else 1
+                self._current = Serving(screener, snaps, time.time(), generation)
+                status = ReloadStatus(True, time.time(), ids, changed=True,
+                                      seconds=time.perf_counter() - started)
+                log.info("lists in service: snapshots %s (generation %d, %.1f s)",
+                         ",".join(map(str, ids)), generation, status.seconds)
+        except Exception as exc:  # a failed reload must never take the service down
+            self.reload_failures += 1
+            message = f"{type(exc).__name__}: {exc}"
+            status = ReloadStatus(False, time.time(), self._serving_ids(), error=message,
+                                  seconds=time.perf_counter() - started)
+            log.error("reload failed, still serving snapshots %s: %s",
+                      ",".join(map(str, status.snapshots)) or "none", message)
+        finally:
+            self._reload_lock.release()
+        self.last_reload = status
+        return status
+
+    def _serving_ids(self) -> tuple[int, ...]:
+        return self._current.snapshot_ids if self._current else ()
+
+    def _build(self, initial: bool) -> Screener:
+        kw: dict[str, Any] = {"cache_dir": self.cache_dir}
+        if self.threshold is not None:
+            kw["threshold"] = self.threshold
+        if self.build_in_child and not initial:
+            ctx = multiprocessing.get_context("spawn")
+            result = ctx.Queue()
+            child = ctx.Process(target=_build_index_file, name="moneytrail-index-build",
+                                args=(self.database_url, self.cache_dir, result), daemon=True)
+            child.start()
+            child.join()
+            error = result.get() if not result.empty() else None
+            if child.exitcode != 0 or error:
+                raise ReloadError(error or f"the index build exited with code {child.exitcode}")
+        return Screener.from_store(self.store, **kw)
+
+    # -- scheduled reloads ---------------------------------------------------------------
+
+    def watch(self, every: float) -> None:
+        """Check the store every ``every`` seconds and reload when a list has a new snapshot
+        (loaded by ``moneytrail lists update`` from cron, say, or by another worker)."""
+        if self._watch is not None:
+            return
+
+        def loop() -> None:
+            while not self._stop.wait(every):
+                try:
+                    ids = tuple(s.id for s in self.store.latest_snapshots())
+                except Exception as exc:
+                    self.reload_failures += 1
+                    self.last_reload = ReloadStatus(False, time.time(), self._serving_ids(),
+                                                    error=f"{type(exc).__name__}: {exc}")
+                    log.error("scheduled check failed: %s", exc)
+                    continue
+                if ids != self._serving_ids():
+                    self.reload()
+
+        self._watch = threading.Thread(target=loop, name="moneytrail-reload-watch", daemon=True)
+        self._watch.start()
+
+    def close(self) -> None:
+        self._stop.set()
+        if self._watch is not None:
+            self._watch.join(timeout=5)
+        self.store.engine.dispose()
+
+    # -- entities ------------------------------------------------------------------------
+
+    def entity(self, serving: Serving, entity_id: str) -> Entity | None:
+        """An entity as the snapshot in service holds it (None when no list in service has it)."""
+        source = entity_id.partition(":")[0]
+        snap = serving.snapshot_of(source)
+        if snap is None or snap.id is None:
+            return None
+        return self.store.entity(entity_id, snap.id)
+
+    def relations_in(self, serving: Serving) -> dict[str, list[tuple[str, str]]]:
+        """For each entity id, the entities in service whose relations point at it, with the
+        relation kind (read once per Serving, on first use)."""
+        found = serving._relations_in
+        if found is not None:
+            return found
+        with self._relations_lock:
+            if serving._relations_in is None:
+                incoming: dict[str, list[tuple[str, str]]] = {}
+                for snap in serving.snapshots:
+                    for entity in self.store.entities(snap.id):  # type: ignore[arg-type]
+                        for rel in entity.relations:
+                            if rel.target:
+                                incoming.setdefault(rel.target, []).append(
+                                    (entity.id, rel.kind.value))
+                object.__setattr__(serving, "_relations_in", incoming)
+        return serving._relations_in  # type: ignore[return-value]
+
+
+def _build_index_file(database_url: str, cache_dir: Path, result: Any) -> None:
+    """In a child process: build the index of the newest snapshots into the cache file."""
+    try:
+        Screener.from_store(Store.open(database_url), cache_dir=cache_dir)
+    except BaseException as exc:  # reported to the parent, which keeps serving
+        result.put(f"{type(exc).__name__}: {exc}")
+        raise SystemExit(1)
+    result.put(None)
+
