@@ -161,21 +161,45 @@ class Screener:
 
         Only entities scoring at least ``cutoff`` are returned (default :data:`MIN_SCORE`, or
         the threshold if that is lower); ``Match.match`` says whether one reached the threshold
-        (the screener's default unless given). ``sources``: only entities of these lists. Entities are scored in decreasing order of their
-        score bound (:meth:`~moneytrail.match.index.Index.bounds`) until no remaining one can
-        enter the results, so the answer is the one scoring every entity would give.
+        (the screener's default unless given). ``sources``: only entities of these lists.
+        Entities are scored in decreasing order of their score bound
+        (:meth:`~moneytrail.match.index.Index.bounds`) until no remaining one can enter the
+        results, so the answer is the one scoring every entity would give.
         """
-        query = Query.of(query) if isinstance(query, str) else query
+        return self.match_many([query], limit=limit, threshold=threshold, cutoff=cutoff,
+                               sources=sources)[0]
+
+    def match_many(self, queries: Iterable[Query | str], *, limit: int = 10,
+                   threshold: float | None = None, cutoff: float | None = None,
+                   sources: frozenset[str] | None = None) -> list[list[Match]]:
+        """:meth:`match` for each query, in order. The queries' bounds are computed together
+        (:meth:`~moneytrail.match.index.Index.bounds_many`: a bulk file's chunk costs far less
+        so than one query at a time); each answer is the one :meth:`match` gives."""
+        queries = [Query.of(q) if isinstance(q, str) else q for q in queries]
         if limit <= 0:
-            return []
+            return [[] for _ in queries]
         threshold = self.threshold if threshold is None else threshold
         cutoff = min(MIN_SCORE, threshold) if cutoff is None else cutoff
-        names, ids = _prepare_query(query)
-        countries = frozenset(query.countries)
-        bonus = max_bonus(query.birth_dates, countries)
         slack = 10.0 ** -SCORE_DIGITS  # a score is rounded, its bound is not
-        positions, values, name_bound = self.index.bounds(names, query.schema,
-                                                          cutoff - bonus - slack)
+        prepared = []
+        for query in queries:
+            names, ids = _prepare_query(query)
+            countries = frozenset(query.countries)
+            prepared.append((query, names, ids, countries, max_bonus(query.birth_dates,
+                                                                     countries)))
+        bounds = self.index.bounds_many([(names, query.schema, cutoff - bonus - slack)
+                                         for query, names, _, _, bonus in prepared])
+        return [self._matches(*found, *bound, limit=limit, threshold=threshold, cutoff=cutoff,
+                              sources=sources)
+                for found, bound in zip(prepared, bounds)]
+
+    def _matches(self, query: Query, names: tuple[PreparedName, ...], ids: frozenset[str],
+                 countries: frozenset[str], bonus: float, positions: np.ndarray,
+                 values: np.ndarray, listed: dict[int, list[tuple[float, int]]], *,
+                 limit: int, threshold: float, cutoff: float,
+                 sources: frozenset[str] | None) -> list[Match]:
+        """One query's answer from its bounds (see :meth:`match`)."""
+        slack = 10.0 ** -SCORE_DIGITS
         id_hits = self.index.id_hits(ids)
         if id_hits:  # an identifier may decide: its entities come first
             hits = np.fromiter(id_hits, dtype=positions.dtype, count=len(id_hits))
@@ -204,9 +228,10 @@ class Screener:
             entity = self.index.entities[position]
             if sources is not None and entity.entity.source not in sources:
                 continue
-            listed = None if position in id_hits else self.index.name_bounds(position, name_bound)
+            names_bound = None if position in id_hits else self.index.name_bounds(position,
+                                                                                   listed)
             scored = score_pair(names, query.schema, query.birth_dates, countries, query.gender,
-                                ids, entity, self.index, listed)
+                                ids, entity, self.index, names_bound)
             if scored is None or scored.score < cutoff or scored.score <= 0.0:
                 continue
             found.append((scored.score, position, scored))
@@ -223,13 +248,6 @@ class Screener:
         snapshots and entities of its index (batch runs check it before resuming)."""
         return f"{_code_fingerprint()}|{','.join(map(str, self.index.snapshot_ids))}|" \
                f"{len(self.index)}|{self.index.population}|{self.threshold}"
-
-    def match_many(self, queries: Iterable[Query | str], *, limit: int = 10,
-                   threshold: float | None = None, cutoff: float | None = None,
-                   sources: frozenset[str] | None = None) -> list[list[Match]]:
-        """:meth:`match` for each query, in order."""
-        return [self.match(q, limit=limit, threshold=threshold, cutoff=cutoff, sources=sources)
-                for q in queries]
 
     def compare(self, a: Query | Entity | str, b: Entity | Query | str, *,
                 threshold: float | None = None) -> Match:

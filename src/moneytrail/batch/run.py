@@ -183,23 +183,37 @@ class RowScreener:
         self._cache_size = cache_size
 
     def matches(self, query: Query) -> list[Match]:
-        found = self._cache.get(query)
-        if found is None:
+        return self.matches_many([query])[0]
+
+    def matches_many(self, queries: list[Query]) -> list[list[Match]]:
+        """Each query's matches; the ones not screened before are screened together
+        (:meth:`Screener.match_many`: bounding a chunk's queries at once costs far less)."""
+        answers: dict[Query, list[Match]] = {}
+        new: list[Query] = []
+        for query in dict.fromkeys(queries):
+            found = self._cache.get(query)
+            if found is None:
+                new.append(query)
+            else:
+                answers[query] = found
+        if new:
             opts = self.options
             threshold = self.screener.threshold if opts.threshold is None else opts.threshold
-            found = self.screener.match(query, limit=ALL_MATCHES_LIMIT if opts.all_matches
-                                        else 1, threshold=threshold,
-                                        cutoff=threshold if opts.cutoff is None else opts.cutoff)
-            if len(self._cache) >= self._cache_size:
+            found_new = self.screener.match_many(
+                new, limit=ALL_MATCHES_LIMIT if opts.all_matches else 1, threshold=threshold,
+                cutoff=threshold if opts.cutoff is None else opts.cutoff)
+            answers.update(zip(new, found_new))
+            if len(self._cache) + len(new) > self._cache_size:
                 self._cache.clear()
-            self._cache[query] = found
-        return found
+            self._cache.update(zip(new, found_new))
+        return [answers[q] for q in queries]
 
     def screen(self, rows: Iterable[RawRow]) -> tuple[list[dict], list[dict], Summary]:
         """Records, problems and counts for these rows (see :func:`screen_rows`)."""
         records: list[dict[str, Any]] = []
         problems: list[dict[str, Any]] = []
         summary = Summary()
+        read = []
         for row in rows:
             summary.rows += 1
             query, key, issues = row_query(row, self.options)
@@ -211,7 +225,9 @@ class RowScreener:
                 continue
             summary.warnings += bool(issues)
             summary.screened += 1
-            found = self.matches(query)
+            read.append((row, query, key))
+        # the chunk's queries are screened together, then written in order
+        for (row, query, key), found in zip(read, self.matches_many([q for _, q, _ in read])):
             hits = [m for m in found if m.match]
             chosen = (hits or found[:1]) if self.options.all_matches else found[:1]
             if not chosen:

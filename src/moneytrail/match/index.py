@@ -71,8 +71,12 @@ _EMPTY_F = np.zeros(0, dtype=np.float64)
 
 
 # Per-token rows kept for queries to come (Index._row), up to this many name entries in all
-# (~30 bytes each: ~60 MB at most per process).
+# (29 bytes each: ~60 MB at most per process).
 _ROW_CACHE_ITEMS = 2_000_000
+# A group of queries bounded together numbers its (query, list name) pairs in a per-thread array
+# of this many slots at most (4 bytes each), so as many queries go in a group as it holds
+# copies of the names (a few hundred on every list: see Index.bounds_many).
+_SLOT_ITEMS = 1 << 22
 
 
 @dataclass(frozen=True, slots=True)
@@ -81,34 +85,56 @@ class _Row:
     token similar to it. Additive over a query's tokens: where two query tokens are similar to
     one list token, both add it, which only loosens the bound."""
 
-    names: np.ndarray  # int32: distinct name positions
-    # per name: the query token's weight x its best similarity among the name's tokens; its
-    # weight (0 for a filler: it is no conflict when unaligned); and over the similar tokens
-    # the name holds, the sum of their weight x similarity and the sum of their weight
-    block: np.ndarray  # float64, (names, 4)
-    word_names: np.ndarray  # the names reached through a word (not only an initial)
-    counts: np.ndarray  # each name's word count on the path: names come fewest words first
+    names: np.ndarray  # int32: distinct name positions, fewest words first
+    # per name, a column each: the query token's weight x its best similarity among the name's
+    # tokens; and over the similar tokens the name holds, the sum of their weight x similarity
+    # and the sum of their weight
+    block: np.ndarray  # float64, (3, names)
+    word: np.ndarray  # bool per name: reached through a word (not only an initial)
+    # what the token adds to each name as the query weight it reaches: its weight (0 for a
+    # filler: it is no conflict when unaligned)
+    reach: float
+    short_end: tuple[int, ...]  # [k]: how many names have fewer than k words
 
     @classmethod
     def of(cls, weight: float, filler: bool, holders: np.ndarray, sims: np.ndarray,
            weights: np.ndarray, is_word: np.ndarray, name_counts: np.ndarray) -> "_Row":
         names, inverse = np.unique(holders, return_inverse=True)
-        block = np.zeros((names.size, 4))
-        np.maximum.at(block[:, 0], inverse, sims)
-        block[:, 0] *= weight
-        block[:, 1] = 0.0 if filler else weight
-        block[:, 2] = np.bincount(inverse, weights=weights * sims, minlength=names.size)
-        block[:, 3] = np.bincount(inverse, weights=weights, minlength=names.size)
+        block = np.zeros((3, names.size))
+        np.maximum.at(block[0], inverse, sims)
+        block[0] *= weight
+        block[1] = np.bincount(inverse, weights=weights * sims, minlength=names.size)
+        block[2] = np.bincount(inverse, weights=weights, minlength=names.size)
         word = np.zeros(names.size, dtype=bool)
         word[inverse[is_word]] = True
         counts = name_counts[names]
         order = np.argsort(counts, kind="stable")
-        return cls(names[order].astype(np.int32), block[order], names[word].astype(np.int32),
-                   counts[order])
+        counts = counts[order]
+        short_end = np.searchsorted(counts, np.arange(int(counts[-1]) + 2))
+        return cls(names[order].astype(np.int32), block[:, order], word[order],
+                   0.0 if filler else weight, tuple(short_end.tolist()))
 
-    def shorter(self, n_words: int) -> np.ndarray:
-        """The names of fewer than ``n_words`` words."""
-        return self.names[:int(np.searchsorted(self.counts, n_words))]
+    def shorter(self, n_words: int) -> int:
+        """How many of the names (a prefix) have fewer than ``n_words`` words."""
+        ends = self.short_end
+        return ends[n_words] if n_words < len(ends) else ends[-1]
+
+
+@dataclass(frozen=True, slots=True)
+class _Unit:
+    """One query name's words on one path, planned for :meth:`Index.bounds_many`: its rows,
+    lightest first, and how many of them are light (see :meth:`Index._plan`)."""
+
+    name: PreparedName
+    path: int  # index into PATHS
+    n_query: int  # words
+    weight: float  # their total weight
+    filler: float  # the weight of the fillers among them
+    initials: int
+    initials_weight: float
+    rows: list  # (weight, token, _Row), lightest first
+    light_short: int  # the lightest rows reach no name of fewer words than the query alone
+    light_long: int  # ... nor one of as many or more
 
 
 @dataclass
@@ -168,6 +194,7 @@ class Index:
     _local: threading.local = field(default_factory=threading.local, repr=False)
     _lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
     _positions: dict[str, int] | None = field(default=None, repr=False)
+    _path_facts: np.ndarray | None = field(default=None, repr=False)
 
     @property
     def name_count(self) -> int:
@@ -184,6 +211,7 @@ class Index:
         state["_local"] = None
         state["_lock"] = None
         state["_positions"] = None
+        state["_path_facts"] = None
         state["names"] = []  # the entities hold them
         state["entities"] = _LazyEntities.of(self.entities)
         return state
@@ -438,11 +466,10 @@ class Index:
                 self._row_items -= 0 if old is None else old.names.size
         return row
 
-    def aligned_bound(self, path: str, query: tuple[str, ...],
-                      floor: float = -1.0) -> tuple[np.ndarray, np.ndarray]:
-        """Names holding a token similar to a query token on ``path``, and for each an upper
-        bound of :func:`moneytrail.match.score.aligned_tokens` (see the module doc). Names
-        whose bound is below ``floor`` may be left out.
+    def _plan(self, q: PreparedName, path: int, query: tuple[str, ...],
+              floor: float) -> _Unit | None:
+        """One query name's words on one path, ready to be bounded (None: no list name can
+        reach ``floor`` through them).
 
         The bound is a sum over the query's tokens of what each can add to a name (a
         :class:`_Row`), evaluated as if each query token took its best similar token in the
@@ -451,17 +478,17 @@ class Index:
         add to names that heavier tokens reach (MaxScore pruning, as search engines do).
         """
         if not query:
-            return _EMPTY_I, _EMPTY_F
-        postings = self.postings[path]
+            return None
         weights = [self.weight(t) for t in query]
         query_weight = sum(weights)
         query_filler = sum(w for t, w in zip(query, weights) if is_filler(t))
         initials = sum(1 for t in query if is_initial(t))
         initials_weight = sum(w for t, w in zip(query, weights) if is_initial(t))
+        name = PATHS[path]
         rows = [(w, t, row) for t, w in zip(query, weights)
-                if not is_initial(t) and (row := self._row(path, t)) is not None]
+                if not is_initial(t) and (row := self._row(name, t)) is not None]
         if not rows:
-            return _EMPTY_I, _EMPTY_F
+            return None
         rows.sort(key=lambda r: r[0])
         n_query = len(query)
         # A name of fewer words than the query scores at most 0.7 + 0.3 x the query's coverage,
@@ -471,40 +498,9 @@ class Index:
         light_short = self._light(rows, (floor - 0.7) / 0.3 * query_weight - initials_weight)
         light_long = self._light(rows, (floor - 0.3) / 0.7 * query_weight - initials_weight)
         if light_short >= len(rows):
-            return _EMPTY_I, _EMPTY_F
-        acc, word_reach, mark = self._scratch()
-        # the names of the rows of the heavier tokens; of the middle ones, only short names
-        reached = [row.names for _, _, row in rows[light_long:]]
-        reached += [row.shorter(n_query) for _, _, row in rows[light_short:light_long]]
-        if len(reached) == 1:
-            touched = reached[0]
-            mark[touched] = True
-        else:  # the union of the rows (a scan of the marks beats sorting them)
-            for names in reached:
-                mark[names] = True
-            touched = np.flatnonzero(mark)
-        try:
-            heavy = {id(row) for _, _, row in rows[light_long:]}  # all their names touched
-            # acc: the rows' blocks summed (see _Row); word_reach: met by a word, not only by
-            # initials
-            for _, _, row in rows:  # (names are distinct within a row)
-                names, block, word_names = row.names, row.block, row.word_names
-                if id(row) not in heavy:  # a light token: only where the others reach
-                    inside = mark[names]
-                    if not inside.any():
-                        continue
-                    names, block = names[inside], block[inside]
-                    word_names = word_names[mark[word_names]]
-                acc[names] += block
-                word_reach[word_names] = True
-            sums = acc[touched]
-            word_met = word_reach[touched]
-        finally:  # the scratch arrays go back to zero where they were written
-            acc[touched] = 0.0
-            word_reach[touched] = False
-            mark[touched] = False
-        return touched, self._bound(postings, path, n_query, touched, sums, word_met,
-                                    query_weight, query_filler, initials, initials_weight)
+            return None
+        return _Unit(q, path, n_query, query_weight, query_filler, initials, initials_weight,
+                     rows, light_short, light_long)
 
     @staticmethod
     def _light(rows: list, needed: float) -> int:
@@ -518,49 +514,114 @@ class Index:
             light += 1
         return light
 
-    def _scratch(self) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-        """Per-thread arrays over every list name, zero between queries: allocating them anew
-        for each query costs more than the work done in them (fresh pages)."""
+    def _slots(self, size: int) -> np.ndarray:
+        """A per-thread array of at least ``size`` slots, -1 between calls: it numbers the
+        distinct (query, list name) pairs of a group of queries (see :meth:`bounds_many`), a
+        scan of the pairs where sorting them would cost more than the work done on them."""
         local = self._local
-        found = getattr(local, "arrays", None)
-        n_names = len(self.name_entity)
-        if found is None or found[1].size != n_names:
-            found = local.arrays = (np.zeros((n_names, 4)), np.zeros(n_names, dtype=bool),
-                                    np.zeros(n_names, dtype=bool))
+        found = getattr(local, "slots", None)
+        if found is None or found.size < size:
+            found = local.slots = np.full(size, -1, dtype=np.int32)
         return found
 
-    def _bound(self, postings: Postings, path: str, n_query: int, touched: np.ndarray,
-               sums: np.ndarray, reached: np.ndarray, query_weight: float,
-               query_filler: float, initials: int,
-               initials_weight: float) -> np.ndarray:
-        """The bound of :meth:`aligned_bound` at the names ``touched`` from the sums of the
-        query's rows there (see :class:`_Row`)."""
-        query_sum, query_reach, list_sum, list_reach = sums.T
+    def _facts(self) -> np.ndarray:
+        """The postings' per-name facts of every path, one path after the other."""
+        found = self._path_facts
+        if found is None:
+            found = self._path_facts = np.concatenate([self.postings[p].facts for p in PATHS])
+        return found
+
+    def _unit_bounds(self, units: list[_Unit], slot: np.ndarray
+                     ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """For units of several queries at once, the list names their rows reach and the bound
+        there: (unit of each pair, name of each pair, bound). One run of array operations for
+        all of them, where one query at a time costs a few dozen numpy calls of a few
+        microseconds each whatever the sizes.
+
+        The rows go in one run of entries, unit by unit and each unit's rows lightest first;
+        the names the heavier rows reach are numbered in ``slot`` (by unit and name), and each
+        column of the rows is summed per numbered pair in that order (``np.bincount`` adds in
+        the order it is given): the sums are those of adding the rows one by one."""
+        n_names = self.name_count
+        names, blocks, words, reaches, lengths, owner = [], [], [], [], [], []
+        reaching: list[tuple[int, int]] = []  # entries of the rows that reach names
+        start = 0
+        for u, unit in enumerate(units):
+            light_short, light_long = unit.light_short, unit.light_long
+            for k, (_, _, row) in enumerate(unit.rows):
+                size = len(row.word)
+                names.append(row.names)
+                blocks.append(row.block)
+                words.append(row.word)
+                reaches.append(row.reach)
+                lengths.append(size)
+                owner.append(u)
+                if k >= light_long:  # a heavy token: all its names
+                    reaching.append((start, size))
+                elif k >= light_short:  # a middle one: its names shorter than the query
+                    reaching.append((start, row.shorter(unit.n_query)))
+                start += size
+        sizes = np.array(lengths, dtype=np.int64)
+        keys = np.repeat(np.array(owner, dtype=np.int64) * n_names, sizes)
+        keys += np.concatenate(names)
+        reach = np.zeros(keys.size, dtype=bool)
+        for first, size in reaching:
+            reach[first:first + size] = True
+        reached = keys[reach]
+        touched = reached
+        try:
+            # the distinct reached pairs (the last write of a slot wins), then numbered
+            order = np.arange(reached.size, dtype=np.int32)
+            slot[reached] = order
+            touched = reached[slot[reached] == order]
+            n = touched.size
+            slot[touched] = np.arange(n, dtype=np.int32)
+            pair = slot[keys]
+        finally:
+            slot[touched] = -1
+        # light rows add only where the heavier ones reach: elsewhere into a bin left out
+        pair[pair < 0] = n
+        block = np.concatenate(blocks, axis=1)
+        query_sum = np.bincount(pair, weights=block[0], minlength=n + 1)[:n]
+        query_reach = np.bincount(pair, weights=np.repeat(reaches, sizes), minlength=n + 1)[:n]
+        list_sum = np.bincount(pair, weights=block[1], minlength=n + 1)[:n]
+        list_reach = np.bincount(pair, weights=block[2], minlength=n + 1)[:n]
+        word_met = np.zeros(n + 1, dtype=bool)  # met by a word, not only by initials
+        word_met[pair[np.concatenate(words)]] = True
+        at, name = np.divmod(touched, n_names)
+        return at, name, self._bound(units, at, name, query_sum, query_reach, list_sum,
+                                     list_reach, word_met[:n])
+
+    def _bound(self, units: list[_Unit], at: np.ndarray, name: np.ndarray,
+               query_sum: np.ndarray, query_reach: np.ndarray, list_sum: np.ndarray,
+               list_reach: np.ndarray, reached: np.ndarray) -> np.ndarray:
+        """The bound of each (unit ``at``, list name ``name``) pair from the sums of the unit's
+        rows there (see :class:`_Row`): the scorer's formula, see the module doc."""
+        per_unit = np.array([x for u in units for x in (
+            u.weight, u.weight - u.filler, u.initials, u.initials_weight, u.n_query, u.path)],
+            dtype=np.float64).reshape(-1, 6)[at]
+        query_weight, query_left, initials, initials_weight, n_query, path = per_unit.T
         # per name: its words' total weight, largest weight, fillers' weight, word count, and
         # whether it is a person's (one gather)
-        total, max_weight, filler_weight, counts, person = postings.facts[touched].T
+        facts = self._facts().take(path.astype(np.int64) * self.name_count + name, axis=0)
+        total, max_weight, filler_weight, counts, person = facts.T
         # coverages as the scorer computes them (0 for a name whose words all weigh 0)
-        q_cover = np.minimum(1.0, (query_sum + initials_weight) / query_weight) \
-            if query_weight > 0 else np.zeros(touched.size)
+        q_cover = np.minimum(1.0, _ratio(query_sum + initials_weight, query_weight))
         l_cover = np.minimum(1.0, _ratio(list_sum + initials * max_weight, total))
         bound = np.where(n_query <= counts, 0.7 * q_cover + 0.3 * l_cover,
                          0.7 * l_cover + 0.3 * q_cover)
         # the scorer discounts one word against more (except for persons on the tokens path)
-        one_word = (counts == 1) if n_query > 1 else (counts > 1)
-        if path == "tokens":
-            one_word &= person == 0.0
+        one_word = np.where(n_query > 1, counts == 1, counts > 1)
+        one_word &= (path != 0.0) | (person == 0.0)  # (PATHS[0]: tokens)
         bound[one_word] *= 0.9
         # the scorer gives 0 to names where no word (two letters or more) aligned with a word
         bound[~reached] = 0.0
-        if not initials:
-            # words that reach nothing on the other side stay unaligned: when both names keep
-            # some, the scorer's conflict penalty is at least this
-            left_q = (query_weight - query_filler - query_reach) / query_weight \
-                if query_weight > 0 else np.zeros(touched.size)
-            left_l = _ratio(total - filler_weight - list_reach, total)
-            penalty = CONFLICT_WEIGHT * np.maximum(0.0, np.minimum(left_q, left_l))
-            bound = np.maximum(0.0, bound - penalty)
-        return bound
+        # words that reach nothing on the other side stay unaligned: when both names keep
+        # some, the scorer's conflict penalty is at least this (without initials in the query)
+        left_q = _ratio(query_left - query_reach, query_weight)
+        left_l = _ratio(total - filler_weight - list_reach, total)
+        penalty = CONFLICT_WEIGHT * np.maximum(0.0, np.minimum(left_q, left_l))
+        return np.where(initials == 0.0, np.maximum(0.0, bound - penalty), bound)
 
     def korean_bound(self, query: PreparedName, floor: float) -> dict[int, float]:
         """Korean-read list names and an upper bound of the Korean name score against the
@@ -591,72 +652,166 @@ class Index:
         return found
 
     def bounds(self, names: Iterable[PreparedName], schema: Schema | None,
-               floor: float) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+               floor: float) -> tuple[np.ndarray, np.ndarray, dict[int, list[tuple[float, int]]]]:
         """An upper bound of the name score any of ``names`` can reach against each list name
         (weak aliases discounted), and per entity the best of its names' bounds.
 
-        Returns the entities whose bound is at least ``floor`` (positions, distinct) with
-        their bounds, and the bound of every list name (dense; names below ``floor`` may
-        show 0). Entities not returned cannot score ``floor`` on their names."""
-        n_names = len(self.name_entity)
-        best = np.zeros(n_names)
-        written: list[np.ndarray] = []  # positions given a bound
+        Returns the entities whose bound is at least ``floor`` (positions, distinct, in
+        order) with their bounds, and for each of them its names with a bound above 0 (name
+        positions, best first; see :meth:`name_bounds`). Entities not returned cannot score
+        ``floor`` on their names."""
+        return self.bounds_many([(tuple(names), schema, floor)])[0]
+
+    def bounds_many(self, queries: Iterable[tuple[Sequence[PreparedName], Schema | None, float]]
+                    ) -> list[tuple[np.ndarray, np.ndarray, dict[int, list[tuple[float, int]]]]]:
+        """:meth:`bounds` for each ``(names, schema, floor)``, in order. Queries are bounded a
+        group at a time, in one run of array operations per group (a bulk file's chunk in a
+        few groups): the per-query numpy calls, not the work in them, were most of a query's
+        cost. Each query's bounds are what it would get alone."""
+        per_group = max(1, _SLOT_ITEMS // max(1, self.name_count))
+        found: list = []
+        group: list = []
+        n_units = 0
+        for names, schema, floor in queries:
+            parts = self._query_parts(names, schema, floor)
+            if group and (n_units + len(parts[0]) > per_group or len(group) >= per_group):
+                found += self._group_bounds(group, n_units)
+                group, n_units = [], 0
+            group.append(parts)
+            n_units += len(parts[0])
+        if group:
+            found += self._group_bounds(group, n_units)
+        return found
+
+    def _query_parts(self, names: Sequence[PreparedName], schema: Schema | None, floor: float
+                     ) -> tuple[list[_Unit], list[tuple[np.ndarray, np.ndarray | float]],
+                                int, float]:
+        """One query's units (its names' words on each path, to be bounded by their rows) and
+        lifts (list names given a bound at once: Korean readings, whole-name keys), with its
+        schema's code (-1: any) and floor."""
+        units: list[_Unit] = []
+        lifts: list[tuple[np.ndarray, np.ndarray | float]] = []
         for q in names:
             # an organisation query meets organisation names on the organisation path only
             # (every organisation name with words has an organisation form)
             org_only = schema is Schema.ORGANIZATION and q.org is not None
-            for path in PATHS:
-                if org_only and path == "tokens":
+            for path, path_name in enumerate(PATHS):
+                if org_only and path_name == "tokens":
                     continue
-                tokens = path_words(q, path)
-                positions, values = self.aligned_bound(path, tokens, floor)
-                if path == "tokens" and positions.size:
-                    values = np.where(self._other_path(q, positions), 0.0, values)
-                if positions.size:  # (distinct positions)
-                    best[positions] = np.maximum(best[positions], values)
-                    written.append(positions)
+                unit = self._plan(q, path, path_words(q, path_name), floor)
+                if unit is not None:
+                    units.append(unit)
             if q.korean:
-                found = self.korean_bound(q, floor)
-                if found:
-                    positions = np.fromiter(found.keys(), dtype=np.int32, count=len(found))
-                    values = np.fromiter(found.values(), dtype=np.float64, count=len(found))
-                    best[positions] = np.maximum(best[positions], values)
-                    written.append(positions)
+                korean = self.korean_bound(q, floor)
+                if korean:
+                    lifts.append((np.fromiter(korean.keys(), dtype=np.int32, count=len(korean)),
+                                  np.fromiter(korean.values(), dtype=np.float64,
+                                              count=len(korean))))
             for key in q.keys:
                 if key[:2] in ("c:", "a:") and (held := self.name_keys.get(key)) is not None:
-                    positions = np.array(held, dtype=np.int32)
-                    np.maximum.at(best, positions, 1.0 if key[0] == "c" else 0.9)
-                    written.append(positions)
+                    lifts.append((np.array(held, dtype=np.int32), 1.0 if key[0] == "c" else 0.9))
             # two words of one name written as one word of the other (Patr ushev / Patrushev)
             # (only names compared on the tokens path: the others never align words so)
             words = () if org_only else path_words(q, "tokens")
             for word in words:
                 if (held := self.name_keys.get("jp:" + word)) is not None:
-                    written.append(self._lift_tokens_path(q, best,
-                                                          np.array(held, dtype=np.int32)))
+                    held = np.array(held, dtype=np.int32)
+                    lifts.append((held[~self._other_path(q, held)], 1.0))
             joined = [v for j in joined_pairs(words) if (v := self.vocab.get(j)) is not None]
             if joined:
-                written.append(self._lift_tokens_path(
-                    q, best, self.postings["tokens"].names_of(joined)[0]))
-        if not written:
-            return _EMPTY_I, _EMPTY_F, best
-        # only the names written above can be above 0: the rest of the work is on those
-        touched = np.unique(np.concatenate(written)) if len(written) > 1 else written[0]
-        values = best[touched] * self.name_factor[touched]
-        if schema is not None:
-            values[self.name_schema[touched] != _SCHEMAS.index(schema)] = 0.0
-        best[touched] = values
-        keep = values >= floor
-        # per entity, the best bound of its names (names of one entity are contiguous)
-        entities = self.name_entity[touched[keep]]
-        values = values[keep]
-        if entities.size > 1:
-            order = np.lexsort((-values, entities))
-            entities, values = entities[order], values[order]
-            first = np.ones(entities.size, dtype=bool)
-            first[1:] = entities[1:] != entities[:-1]
-            entities, values = entities[first], values[first]
-        return entities, values, best
+                held = self.postings["tokens"].names_of(joined)[0]
+                lifts.append((held[~self._other_path(q, held)], 1.0))
+        code = -1 if schema is None else _SCHEMAS.index(schema)
+        return units, lifts, code, floor
+
+    def _group_bounds(self, group: list, n_units: int) -> list:
+        """:meth:`bounds` for a group of queries' parts (see :meth:`_query_parts`)."""
+        n_names = self.name_count
+        slot = self._slots(max(n_units, len(group)) * n_names)
+        units = [unit for found, _, _, _ in group for unit in found]
+        pair_query, pair_name, pair_value = [], [], []
+        if units:
+            at, name, bound = self._unit_bounds(units, slot)
+            # a name compared with the query on another path is not bounded on tokens
+            flags = np.array([x for i, (found, _, _, _) in enumerate(group) for u in found
+                              for x in (i, u.path, bool(u.name.korean), u.name.org is not None,
+                                        bool(u.name.vessel))], dtype=np.int64).reshape(-1, 5)
+            query, path, korean, org, vessel = flags[at].T
+            other = self.korean_names[name] & (korean == 1)
+            other |= (self.postings["organization"].count[name] > 0) & (org == 1)
+            other |= (self.postings["vessel"].count[name] > 0) & (vessel == 1)
+            bound[other & (path == 0)] = 0.0
+            pair_query.append(query)
+            pair_name.append(name)
+            pair_value.append(bound)
+        for i, (_, lifts, _, _) in enumerate(group):
+            for held, value in lifts:
+                pair_query.append(np.full(held.size, i, dtype=np.int64))
+                pair_name.append(held)
+                pair_value.append(value if isinstance(value, np.ndarray)
+                                  else np.full(held.size, value))
+        empty = (_EMPTY_I, _EMPTY_F, {})
+        if not pair_query:
+            return [empty] * len(group)
+        keys = np.concatenate(pair_query) * n_names + np.concatenate(pair_name)
+        values = np.concatenate(pair_value)
+        distinct = keys
+        try:
+            # per (query, name): the best of what its paths, readings and keys gave
+            order = np.arange(keys.size, dtype=np.int32)
+            slot[keys] = order
+            distinct = keys[slot[keys] == order]
+            slot[distinct] = np.arange(distinct.size, dtype=np.int32)
+            best = np.zeros(distinct.size)
+            np.maximum.at(best, slot[keys], values)
+            query, name = np.divmod(distinct, n_names)
+            best *= self.name_factor[name]
+            schemas = np.array([code for _, _, code, _ in group])[query]
+            best[(schemas >= 0) & (self.name_schema[name] != schemas)] = 0.0
+            keep = best >= np.array([floor for _, _, _, floor in group])[query]
+            # per (query, entity), the best bound of its names (names of one entity are
+            # contiguous), entities in order
+            query, entity, value = query[keep], self.name_entity[name[keep]], best[keep]
+            order = np.lexsort((-value, entity, query))
+            query, entity, value = query[order], entity[order], value[order]
+            first = np.ones(entity.size, dtype=bool)
+            first[1:] = (entity[1:] != entity[:-1]) | (query[1:] != query[:-1])
+            query, entity, value = query[first], entity[first], value[first]
+            listed = self._listed(query, entity, best, slot)
+        finally:
+            slot[distinct] = -1
+        ends = np.searchsorted(query, np.arange(len(group) + 1))
+        out = []
+        for i, (start, end) in enumerate(zip(ends[:-1].tolist(), ends[1:].tolist())):
+            out.append((entity[start:end], value[start:end], listed[i]) if end > start
+                       else empty)
+        return out
+
+    def _listed(self, query: np.ndarray, entity: np.ndarray, best: np.ndarray,
+                slot: np.ndarray) -> dict[int, dict[int, list[tuple[float, int]]]]:
+        """Per query, each of its entities' names with a bound above 0, best first (ties in
+        name order): the order :func:`~moneytrail.match.score.score_pair` compares them in.
+        ``slot`` numbers the (query, name) pairs ``best`` holds."""
+        listed: dict[int, dict[int, list[tuple[float, int]]]] = defaultdict(dict)
+        if not entity.size:
+            return listed
+        n_names = self.name_count
+        starts = self.first_name[entity].astype(np.int64)
+        counts = self.first_name[entity + 1] - starts
+        total = int(counts.sum())
+        names = np.repeat(starts - np.cumsum(counts) + counts, counts) + np.arange(total)
+        which = np.repeat(np.arange(entity.size), counts)
+        pair = slot[np.repeat(query, counts) * n_names + names]
+        bound = np.where(pair >= 0, best[pair], 0.0)
+        above = bound > 0.0
+        queries, entities = query.tolist(), entity.tolist()
+        for i, name, value in zip(which[above].tolist(), names[above].tolist(),
+                                  bound[above].tolist()):
+            listed[queries[i]].setdefault(entities[i], []).append((value, name))
+        for per_query in listed.values():
+            for found in per_query.values():
+                found.sort(key=lambda item: -item[0])
+        return listed
 
     def _other_path(self, q: PreparedName, positions: np.ndarray) -> np.ndarray:
         """Which of these list names are compared with ``q`` on a path other than tokens."""
@@ -669,19 +824,12 @@ class Index:
             other |= self.postings["vessel"].count[positions] > 0
         return other
 
-    def _lift_tokens_path(self, q: PreparedName, best: np.ndarray,
-                          held: np.ndarray) -> np.ndarray:
-        held = held[~self._other_path(q, held)]
-        best[held] = 1.0
-        return held
-
-    def name_bounds(self, position: int, best: np.ndarray) -> list[tuple[float, PreparedName]]:
+    def name_bounds(self, position: int, listed: dict[int, list[tuple[float, int]]]
+                    ) -> list[tuple[float, PreparedName]]:
         """An entity's names with their bounds from :meth:`bounds`, best first."""
-        start, end = int(self.first_name[position]), int(self.first_name[position + 1])
+        start = int(self.first_name[position])
         names = self.entities[position].names
-        found = [(float(best[i]), names[i - start]) for i in range(start, end) if best[i] > 0.0]
-        found.sort(key=lambda item: -item[0])
-        return found
+        return [(bound, names[i - start]) for bound, i in listed.get(position, ())]
 
 
 def _ratio(numerator: np.ndarray, denominator: np.ndarray) -> np.ndarray:
