@@ -304,10 +304,14 @@ async def drive(base_url: str, token: str, queries: list, args, pid: int, url: s
 
         def reload() -> dict:
             time.sleep(args.seconds / 4)
-            store = Store.open(url)
+            # a new snapshot of the UN list, loaded by another process (as `lists update`
+            # from cron would): loading it here would stall this process's load generator
             un = next(h for h in newest_files(Settings.from_env().data_dir / "lists")
                       if h.source == "un_sc")
-            lists_cap.load_file(store, un, force=True)  # a new snapshot of the UN list
+            subprocess.run([sys.executable, "-m", "moneytrail.cli", "lists", "update",
+                            "--from", str(un.path), "--force"], check=True,
+                           stdout=subprocess.DEVNULL,
+                           env={**os.environ, "MONEYTRAIL_DATABASE_URL": url})
             started = time.perf_counter()
             reply = httpx.post(f"{base_url}/admin/reload", headers=headers, timeout=300)
             return {"status": reply.json().get("status"), "code": reply.status_code,

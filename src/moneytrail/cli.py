@@ -736,6 +736,29 @@ def keys_revoke(key_id: str = typer.Argument(..., help="The key's id (mt_<id>_..
     console.print(f"revoked {key.id} ({key.role}, {escape(key.name)}) at {key.revoked_at}")
 
 
+@keys_app.command("calls")
+def keys_calls(
+    limit: int = typer.Option(50, min=1, help="How many records, newest first."),
+    as_json: bool = typer.Option(False, "--json", help="Print as JSON."),
+) -> None:
+    """The service's call records: who called which route, when, on which snapshots."""
+    from moneytrail.store.access import calls
+
+    records = calls(_store(Settings.from_env()), limit=limit)
+    if as_json:
+        _print_json([r.to_dict() for r in records])
+        return
+    table = Table(title="Calls to the screening service", title_justify="left")
+    for col in ("at", "key", "role", "method", "route", "dataset", "queries", "status",
+                "snapshots", "ms"):
+        table.add_column(col)
+    for r in records:
+        table.add_row(r.at, r.key_id or "-", r.role or "-", r.method, r.route,
+                      r.dataset or "", str(r.queries), str(r.status), r.snapshots or "",
+                      f"{r.duration_ms:.1f}")
+    console.print(table)
+
+
 _LOOPBACK = ("127.0.0.1", "localhost", "::1")
 
 
@@ -754,12 +777,11 @@ def serve(
 ) -> None:
     """Run the screening service: yente's /match and /search, Watchman's /v2/search, /v1/screen."""
     import dataclasses
-    import logging
 
     import uvicorn
 
-    from moneytrail.api.app import (NO_AUTH_ENV, config_from_settings, create_app,
-                                    uvicorn_options)
+    from moneytrail.api.app import (LOG_LEVEL_ENV, NO_AUTH_ENV, config_from_settings,
+                                    configure_logging, create_app, uvicorn_options)
     from moneytrail.api.service import ReloadError, Service
     from moneytrail.settings import SettingsError
 
@@ -776,8 +798,7 @@ def serve(
     every = reload_every if reload_every is not None else \
         (config.reload_every or (60.0 if workers > 1 else 0.0))
     config = dataclasses.replace(config, reload_every=every)
-    logging.basicConfig(level=log_level.upper(), format="%(asctime)s %(levelname)s %(name)s: "
-                                                        "%(message)s")
+    configure_logging(log_level)
     if no_auth:
         err.print("[bold red on yellow] AUTHENTICATION IS OFF (--no-auth): anyone who can reach "
                   f"{host}:{port} is admin. Local use only. [/]")
@@ -797,6 +818,7 @@ def serve(
     service.close()
     del serving, service
     os.environ[NO_AUTH_ENV] = "1" if no_auth else "0"
+    os.environ[LOG_LEVEL_ENV] = log_level
     os.environ["MONEYTRAIL_API_RELOAD_EVERY"] = str(every)
     uvicorn.run("moneytrail.api.app:app_from_env", factory=True, workers=workers, **common)
 

@@ -316,3 +316,36 @@ def test_openapi_and_docs_are_served(client):
                  "/admin/reload"):
         assert path in spec["paths"], path
     assert "text/html" in client.get("/docs").headers["content-type"]
+
+
+def test_yente_dataset_filters_and_excluded_ids(client, api_env):
+    body = {"queries": {"q": {"schema": "Person", "properties": {"name": ["RI WON HO"]}}}}
+    top = [r["id"] for r in post_match(client, api_env, body, limit=4, threshold=0.5)
+           .json()["responses"]["q"]["results"]]
+    assert top[0] == "un_sc:6908555" and len(top) == 4
+    without = post_match(client, api_env, body, limit=3, threshold=0.5,
+                         exclude_entity_ids=["un_sc:6908555"]).json()["responses"]["q"]
+    assert [r["id"] for r in without["results"]] == top[1:]  # the next three take its place
+    excluded = post_match(client, api_env, body, exclude_dataset="un_sc").json()
+    assert all(r["datasets"] != ["un_sc"] for r in excluded["responses"]["q"]["results"])
+    included = post_match(client, api_env, body, include_dataset="un_sc").json()
+    assert all(r["datasets"] == ["un_sc"] for r in included["responses"]["q"]["results"])
+    unknown = post_match(client, api_env, body, include_dataset="us_ofac_sdn")
+    assert unknown.status_code == 422 and "us_ofac_sdn" in unknown.text
+
+
+@pytest.mark.parametrize("path, params", [
+    ("/match/default", {"topics": "sanction"}),
+    ("/match/default", {"changed_since": "2024-01-01"}),
+    ("/search/default", {"q": "Kim", "fuzzy": "true"}),
+    ("/lists", {"page": "2"}),
+])
+def test_unsupported_query_parameters_are_refused_not_ignored(client, api_env, path, params):
+    if path.startswith("/match"):
+        reply = client.post(path, params=params, headers=auth(api_env, "analyst"), json={
+            "queries": {"q": {"schema": "Person", "properties": {"name": ["Kim"]}}}})
+    else:
+        reply = client.get(path, params=params, headers=auth(api_env, "analyst"))
+    assert reply.status_code == 422, reply.text
+    bad = [e for e in reply.json()["detail"] if e["type"] == "extra_forbidden"]
+    assert bad and bad[0]["loc"][-1] in params

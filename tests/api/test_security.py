@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import logging
 
 import httpx
@@ -111,8 +112,6 @@ def test_keys_cli_creates_lists_and_revokes(api_env, monkeypatch):
     made = runner.invoke(cli, ["keys", "create", "--role", "analyst", "--name", "cli test",
                                "--json"])
     assert made.exit_code == 0, made.output
-    import json
-
     created = json.loads(made.stdout)
     assert created["key"].startswith(f"mt_{created['id']}_") and created["role"] == "analyst"
     store = Store.open(api_env.url)
@@ -201,6 +200,11 @@ def test_no_names_or_birth_dates_in_logs_but_every_call_audited(api_env, caplog)
     assert records[("/search/{dataset}", 401)].key_id is None
     for call in records.values():
         assert "Zebulon" not in str(call.to_dict()) and born not in str(call.to_dict())
+    shown = CliRunner().invoke(cli, ["keys", "calls", "--json"],
+                               env={"MONEYTRAIL_DATABASE_URL": api_env.url})
+    assert shown.exit_code == 0
+    assert {(c["route"], c["status"]) for c in json.loads(shown.stdout)} >= \
+        {("/match/{dataset}", 200), ("/v1/screen", 200), ("/search/{dataset}", 401)}
 
 
 def test_no_auth_is_loopback_only_and_loud(api_env, monkeypatch, caplog):

@@ -26,6 +26,7 @@ from dataclasses import dataclass, field
 from typing import Annotated, Any, Iterator
 
 import orjson
+from pydantic import BaseModel
 from fastapi import Depends, FastAPI, HTTPException, Path, Query as Param, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse, Response, StreamingResponse
@@ -178,6 +179,38 @@ def create_app(service: Service, config: ApiConfig = ApiConfig()) -> FastAPI:
         raise HTTPException(404, f"unknown dataset {dataset[:64]!r}; known: "
                                  f"{', '.join([*dialects.ALL_DATASETS, *sorted(now.sources)])}")
 
+    def narrowed(now: Serving, sources: frozenset[str] | None, include: list[str],
+                 exclude: list[str]) -> frozenset[str] | None:
+        """yente's ``include_dataset`` / ``exclude_dataset`` applied to a dataset's lists."""
+        unknown = sorted((set(include) | set(exclude)) - now.sources)
+        if unknown:
+            raise HTTPException(422, [{"loc": ["query", "include_dataset" if unknown[0] in
+                                               include else "exclude_dataset"],
+                                       "msg": f"unknown dataset {unknown[0][:64]!r}; known: "
+                                              f"{', '.join(sorted(now.sources))}",
+                                       "type": "value_error"}])
+        chosen = now.sources if sources is None else sources
+        if include:
+            chosen = chosen & frozenset(include)
+        chosen = chosen - frozenset(exclude)
+        return None if chosen == now.sources else chosen
+
+    async def strict_query(request: Request) -> None:
+        """A query parameter the route does not take is a 422, not silently ignored (yente's
+        ``topics`` or ``changed_since``, say: ignoring them would widen the answer)."""
+        route = request.scope.get("route")
+        if route is None or not request.query_params:
+            return
+        known = _query_names(route)
+        unknown = sorted(set(request.query_params) - known)
+        if unknown:
+            raise HTTPException(422, [{"loc": ["query", name[:64]], "type": "extra_forbidden",
+                                       "msg": "unknown or unsupported query parameter; this "
+                                              f"route takes: {', '.join(sorted(known)) or 'none'}"}
+                                      for name in unknown[:10]])
+
+    app.router.dependencies.append(Depends(strict_query))
+
     # -- probes ------------------------------------------------------------------------
 
     @app.get("/healthz", tags=["service"], summary="The process is up")
@@ -246,13 +279,17 @@ def create_app(service: Service, config: ApiConfig = ApiConfig()) -> FastAPI:
                     threshold: Annotated[float | None, Param(ge=0, le=1)] = None,
                     cutoff: Annotated[float, Param(ge=0, le=1)] = 0.0,
                     algorithm: Annotated[str, Param(max_length=64)] = dialects.DEFAULT_ALGORITHM,
+                    include_dataset: Annotated[list[str], Param(max_length=20)] = [],
+                    exclude_dataset: Annotated[list[str], Param(max_length=20)] = [],
+                    exclude_entity_ids: Annotated[list[str], Param(max_length=50)] = [],
                     ) -> Response:
         dialects.check_algorithm(algorithm)
         now = serving(request, dataset)
-        sources = sources_of(now, dataset)
+        sources = narrowed(now, sources_of(now, dataset), include_dataset, exclude_dataset)
         queries = dialects.match_queries(body)
         request.scope["state"]["queries"] = len(queries)
-        run = (dialects.match_response, now, queries, sources, limit, threshold, cutoff)
+        run = (dialects.match_response, now, queries, sources, limit, threshold, cutoff,
+               frozenset(exclude_entity_ids))
         out = run[0](*run[1:]) if len(queries) <= 2 else await run_in_threadpool(*run)
         return _json(out)
 
@@ -265,10 +302,12 @@ def create_app(service: Service, config: ApiConfig = ApiConfig()) -> FastAPI:
                      countries: Annotated[list[str], Param(max_length=20)] = [],
                      programs: Annotated[list[str], Param(max_length=20)] = [],
                      datasets: Annotated[list[str], Param(max_length=20)] = [],
+                     include_dataset: Annotated[list[str], Param(max_length=20)] = [],
+                     exclude_dataset: Annotated[list[str], Param(max_length=20)] = [],
                      limit: Annotated[int, Param(ge=0, le=500)] = 10,
                      offset: Annotated[int, Param(ge=0, le=9_500)] = 0) -> Response:
         now = serving(request, dataset)
-        sources = sources_of(now, dataset)
+        sources = narrowed(now, sources_of(now, dataset), include_dataset, exclude_dataset)
         request.scope["state"]["queries"] = 1
         out = await run_in_threadpool(dialects.search_response, now, q, schema, sources,
                                       countries, programs, datasets, limit, offset)
@@ -345,6 +384,26 @@ _NO_AUTH_BANNER = (
 )
 
 
+def _query_names(route: Any) -> frozenset[str]:
+    """Every query parameter a route declares (its own and its dependencies'), cached."""
+    names = getattr(route, "_moneytrail_query", None)
+    if names is None:
+        found: set[str] = set()
+        stack = [route.dependant]
+        while stack:
+            dependant = stack.pop()
+            for param in dependant.query_params:
+                model = param.field_info.annotation
+                if isinstance(model, type) and issubclass(model, BaseModel):  # a params model
+                    found.update(f.alias or n for n, f in model.model_fields.items())
+                else:
+                    found.add(param.alias)
+            stack.extend(dependant.dependencies)
+        names = frozenset(found)
+        route._moneytrail_query = names
+    return names
+
+
 def _json(body: Any) -> Response:
     return Response(orjson.dumps(body), media_type="application/json")
 
@@ -408,6 +467,13 @@ def uvicorn_options(log_level: str = "info") -> dict[str, Any]:
 
 
 NO_AUTH_ENV = "MONEYTRAIL_API_NO_AUTH"  # set by `moneytrail serve --no-auth` for its workers
+LOG_LEVEL_ENV = "MONEYTRAIL_API_LOG_LEVEL"  # and its --log-level
+
+
+def configure_logging(level: str) -> None:
+    """Log lines to stderr with their time, level and logger (per worker process)."""
+    logging.basicConfig(level=level.upper(),
+                        format="%(asctime)s %(levelname)s %(name)s: %(message)s")
 
 
 def app_from_env() -> FastAPI:
@@ -417,6 +483,7 @@ def app_from_env() -> FastAPI:
 
     from moneytrail.settings import Settings
 
+    configure_logging(os.environ.get(LOG_LEVEL_ENV, "info"))
     settings = Settings.from_env()
     service = Service(settings.database_url, settings.home / "index")
     service.load()

@@ -47,6 +47,7 @@ YENTE_ALGORITHMS = frozenset({"best", "logic-v2", "name-based", "name-qualified"
                               "regression-v1", ALGORITHM})
 
 Text = Annotated[str, Field(max_length=1000)]
+RESPONSES_KEPT = 5_000  # entity answers kept per Serving (~2 KB each)
 
 # -- shared helpers ------------------------------------------------------------------------
 
@@ -293,14 +294,19 @@ def match_queries(body: MatchRequest) -> list[tuple[str, EntityExample, Query, d
 
 
 def match_response(serving: Serving, queries: list, sources: frozenset[str] | None,
-                   limit: int, threshold: float | None, cutoff: float) -> dict[str, Any]:
+                   limit: int, threshold: float | None, cutoff: float,
+                   excluded: frozenset[str] = frozenset()) -> dict[str, Any]:
+    """yente's answer. ``excluded`` entity ids are left out; asking for as many more results
+    keeps the answer exact (they can take at most that many places)."""
     screener = serving.screener
     threshold = screener.threshold if threshold is None else threshold
     floor = max(min(cutoff, threshold), min(MIN_SCORE, threshold))
     responses = {}
     for key, example, query, echo in queries:
-        found = screener.match(query, limit=limit, threshold=threshold, cutoff=floor,
-                               sources=sources)
+        found = screener.match(query, limit=limit + len(excluded), threshold=threshold,
+                               cutoff=floor, sources=sources)
+        if excluded:
+            found = [m for m in found if m.entity.id not in excluded][:limit]
         hits = sum(1 for m in found if m.match)
         responses[key] = {
             "status": 200,
@@ -317,6 +323,8 @@ def entity_response(serving: Serving, entity: Entity) -> dict[str, Any]:
     time, over values shared with other answers (never change them)."""
     made = serving.responses.get(entity.id)
     if made is None:
+        if len(serving.responses) >= RESPONSES_KEPT:  # bounded: start again when full
+            serving.responses.clear()
         made = serving.responses[entity.id] = _entity_response(serving, entity)
     return dict(made)
 

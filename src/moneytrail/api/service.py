@@ -215,12 +215,18 @@ class Service:
             result = ctx.Queue()
             child = ctx.Process(target=_build_index_file, name="moneytrail-index-build",
                                 args=(self.database_url, self.cache_dir, result), daemon=True)
+            started = time.perf_counter()
             child.start()
             child.join()
             error = result.get() if not result.empty() else None
             if child.exitcode != 0 or error:
                 raise ReloadError(error or f"the index build exited with code {child.exitcode}")
-        return Screener.from_store(self.store, **kw)
+            log.info("reload: index built in a child process in %.1f s",
+                     time.perf_counter() - started)
+        started = time.perf_counter()
+        screener = Screener.from_store(self.store, **kw)
+        log.info("reload: index read in %.1f s", time.perf_counter() - started)
+        return screener
 
     # -- scheduled reloads ---------------------------------------------------------------
 
