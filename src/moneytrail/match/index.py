@@ -481,14 +481,22 @@ class Index:
         """
         if not query:
             return None
-        weights = [self.weight(t) for t in query]
-        query_weight = sum(weights)
-        query_filler = sum(w for t, w in zip(query, weights) if is_filler(t))
-        initials = sum(1 for t in query if is_initial(t))
-        initials_weight = sum(w for t, w in zip(query, weights) if is_initial(t))
         name = PATHS[path]
-        rows = [(w, t, row) for t, w in zip(query, weights)
-                if not is_initial(t) and (row := self._row(name, t)) is not None]
+        query_weight = query_filler = initials_weight = 0.0  # (summed in the query's order)
+        initials = 0
+        rows = []
+        for t in query:
+            w = self.weight(t)
+            query_weight += w
+            if is_initial(t):
+                initials += 1
+                initials_weight += w
+                query_filler += w
+            else:
+                if is_filler(t):
+                    query_filler += w
+                if (row := self._row(name, t)) is not None:
+                    rows.append((w, t, row))
         if not rows:
             return None
         rows.sort(key=lambda r: r[0])

@@ -139,11 +139,16 @@ def scripts_in(text: str) -> set[str]:
     return found
 
 
+_ASCII_LETTER = re.compile("[A-Za-z]")
+
+
 @lru_cache(maxsize=65_536)
 def detect_script(text: str) -> str:
     """The dominant script of the letters: the most frequent one, except that Han with kana is
     "Jpan" and Han with Hangul is "Kore" whatever the counts. "Zyyy" when there is no letter.
     Ties go to the script that appears first."""
+    if text.isascii():  # (ASCII letters are Latin; the rest is no letter)
+        return "Latn" if _ASCII_LETTER.search(text) else "Zyyy"
     counts: dict[str, int] = {}
     for char in text:
         code = _char_script(char)
@@ -204,6 +209,8 @@ def strip_marks(text: str) -> str:
     accents but keeps й ў ё ї; kana voicing and the vowel signs of Indic and Southeast Asian
     scripts are kept (they are letters there). Compatibility forms are unfolded (NFKD); the
     result is NFC. ``Chʼŏng`` -> ``Chong``, ``U'n`` -> ``Un``, ``Влади́мир`` -> ``Владимир``."""
+    if text.isascii():  # nothing to decompose: only the apostrophes (and ` ^) go
+        return text.translate(_DROP_NO_SPACE)
     return _strip_marks_nfkd(text.translate(_DROP_NO_SPACE))
 
 
@@ -657,6 +664,8 @@ def to_latin(text: str, lang: str | None = None) -> str:
     script's scheme and limits.
     ``to_latin("Владимир ПУТИН") == "Vladimir PUTIN"``, ``to_latin("习近平") == "Xi Jinping"``.
     """
+    if text.isascii():  # Latin letters and no letters only: unchanged
+        return text
     text = unicodedata.normalize("NFC", _fold_compat(text))
     runs = _runs(text)
     if all(script in (None, "Latn") for script, _ in runs):
