@@ -47,6 +47,19 @@ def _cell(value: Any) -> Any:
     return value
 
 
+_JSON = json.JSONEncoder(ensure_ascii=False)  # (json.dumps makes one per call)
+
+
+def jsonl_line(record: dict[str, Any], columns: tuple[str, ...] = OUTPUT_COLUMNS) -> str:
+    """One record as a line of a JSON-lines output file, every column in order."""
+    return _JSON.encode({c: record.get(c) for c in columns}) + "\n"
+
+
+def spool_line(record: dict[str, Any]) -> str:
+    """One record as a line of a run's spool (see :func:`read_spool`)."""
+    return _JSON.encode(record) + "\n"
+
+
 class Writer:
     """Writes output records to one file in its format; ``close`` completes the file."""
 
@@ -79,8 +92,7 @@ class Writer:
         if self.format in ("csv", "tsv"):
             self._csv.writerows([_cell(r.get(c)) for c in self.columns] for r in records)
         elif self.format == "jsonl":
-            self._handle.write("".join(json.dumps({c: r.get(c) for c in self.columns},
-                                                  ensure_ascii=False) + "\n" for r in records))
+            self._handle.write("".join(jsonl_line(r, self.columns) for r in records))
         elif self.format == "xlsx":
             for r in records:
                 self._sheet.append([r.get(c) for c in self.columns])

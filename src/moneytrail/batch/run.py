@@ -9,7 +9,8 @@ How a run survives interruption: results go to a JSON-lines *spool* beside the o
 a time, in input order; after each chunk the spool and the errors file are flushed to disk and a
 small *state* file records how many rows are done and the byte length of both files. ``resume``
 cuts both files back to those lengths (dropping a chunk written only in part), skips the rows
-done and goes on. The output file in its format is written from the spool at the end.
+done and goes on. The output file in its format is written from the spool at the end (a
+JSON-lines output of a run not resumed is the spool itself, written in its form and renamed).
 """
 
 from __future__ import annotations
@@ -31,12 +32,13 @@ from moneytrail.batch.io import (
     Columns,
     RawRow,
     Reader,
+    file_format,
     id_kind,
     map_columns,
     parse_date,
     parse_type,
 )
-from moneytrail.batch.output import ERROR_COLUMNS, Writer, read_spool
+from moneytrail.batch.output import ERROR_COLUMNS, Writer, jsonl_line, read_spool, spool_line
 from moneytrail.countries import country_code
 from moneytrail.screening import Match, Query, Screener
 
@@ -360,13 +362,18 @@ def run_file(screener: Screener, reader: Reader, files: RunFiles, options: Optio
         errors = files.errors.open("w", encoding="utf-8", newline="")
         csv.writer(errors).writerow(ERROR_COLUMNS)
     error_writer = csv.DictWriter(errors, ERROR_COLUMNS)
+    # A JSON-lines output is the spool itself when this run writes all of it: its lines go in
+    # the output's form and the file is renamed at the end (reading a million records back to
+    # write them again took a twelfth of a run, on one core).
+    direct = done == 0 and file_format(files.output, out_format) == "jsonl"
+    line = jsonl_line if direct else spool_line
     previous_seconds = summary.seconds
     rows = (r for r in reader if r.number > done)
 
     def settle(result: tuple[list[dict], list[dict], Summary], last_row: int) -> None:
         nonlocal done
         records, problems, counts = result
-        spool.write("".join(json.dumps(r, ensure_ascii=False) + "\n" for r in records))
+        spool.write("".join(line(r) for r in records))
         error_writer.writerows(problems)
         summary.add(counts)
         done = last_row
@@ -400,13 +407,16 @@ def run_file(screener: Screener, reader: Reader, files: RunFiles, options: Optio
         _WORKER = None
         spool.close()
         errors.close()
-    writer = Writer(files.output, out_format)
-    try:
-        for batch in read_spool(files.spool):
-            writer.write(batch)
-    finally:
-        writer.close()
-    files.spool.unlink()
+    if direct:
+        os.replace(files.spool, files.output)
+    else:
+        writer = Writer(files.output, out_format)
+        try:
+            for batch in read_spool(files.spool):
+                writer.write(batch)
+        finally:
+            writer.close()
+        files.spool.unlink()
     files.state.unlink(missing_ok=True)  # (a file of no rows never settled a chunk)
     summary.seconds = previous_seconds + time.perf_counter() - started
     return summary
