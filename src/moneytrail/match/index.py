@@ -197,6 +197,8 @@ class Index:
     _lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
     _positions: dict[str, int] | None = field(default=None, repr=False)
     _path_facts: np.ndarray | None = field(default=None, repr=False)
+    _weights: dict[tuple[str, ...], tuple[list[float], float]] = field(default_factory=dict,
+                                                                       repr=False)
 
     @property
     def name_count(self) -> int:
@@ -214,6 +216,7 @@ class Index:
         state["_lock"] = None
         state["_positions"] = None
         state["_path_facts"] = None
+        state["_weights"] = {}
         state["names"] = []  # the entities hold them
         state["entities"] = _LazyEntities.of(self.entities)
         return state
@@ -370,6 +373,18 @@ class Index:
         """A word's weight in a name: its rarity; 0 for a patronymic link or an article
         (bin, al: they say nothing about who it is)."""
         return 0.0 if token in PATRONYMIC_LINKS or token in ARTICLES else self.idf(token)
+
+    def weights(self, tokens: tuple[str, ...]) -> tuple[list[float], float]:
+        """The weights of a name's words and their sum (in the words' order), kept per name:
+        the scorer weighs the same names again and again."""
+        found = self._weights.get(tokens)
+        if found is None:
+            weights = [self.weight(t) for t in tokens]
+            found = (weights, sum(weights))
+            if len(self._weights) > 200_000:
+                self._weights.clear()
+            self._weights[tokens] = found
+        return found
 
     def idf(self, token: str) -> float:
         """How rare a token is among the indexed entities (log-scaled, at least 0.5)."""
@@ -571,9 +586,11 @@ class Index:
                 elif k >= light_short:  # a middle one: its names shorter than the query
                     reaching.append((start, row.shorter(unit.n_query)))
                 start += size
-        sizes = np.array(lengths, dtype=np.int64)
-        keys = np.repeat(np.array(owner, dtype=np.int64) * n_names, sizes)
-        keys += np.concatenate(names)
+        if len(units) == 1:  # (one unit: its pairs are its names)
+            keys = np.concatenate(names)
+        else:
+            keys = np.repeat(np.array(owner, dtype=np.int64) * n_names, lengths)
+            keys += np.concatenate(names)
         reach = np.zeros(keys.size, dtype=bool)
         for first, size in reaching:
             reach[first:first + size] = True
@@ -593,27 +610,33 @@ class Index:
         pair[pair < 0] = n
         block = np.concatenate(blocks, axis=1)
         query_sum = np.bincount(pair, weights=block[0], minlength=n + 1)[:n]
-        query_reach = np.bincount(pair, weights=np.repeat(reaches, sizes), minlength=n + 1)[:n]
+        query_reach = np.bincount(pair, weights=np.repeat(reaches, lengths), minlength=n + 1)[:n]
         list_sum = np.bincount(pair, weights=block[1], minlength=n + 1)[:n]
         list_reach = np.bincount(pair, weights=block[2], minlength=n + 1)[:n]
         word_met = np.zeros(n + 1, dtype=bool)  # met by a word, not only by initials
         word_met[pair[np.concatenate(words)]] = True
-        at, name = np.divmod(touched, n_names)
+        at, name = (None, touched) if len(units) == 1 else np.divmod(touched, n_names)
         return at, name, self._bound(units, at, name, query_sum, query_reach, list_sum,
                                      list_reach, word_met[:n])
 
-    def _bound(self, units: list[_Unit], at: np.ndarray, name: np.ndarray,
+    def _bound(self, units: list[_Unit], at: np.ndarray | None, name: np.ndarray,
                query_sum: np.ndarray, query_reach: np.ndarray, list_sum: np.ndarray,
                list_reach: np.ndarray, reached: np.ndarray) -> np.ndarray:
         """The bound of each (unit ``at``, list name ``name``) pair from the sums of the unit's
-        rows there (see :class:`_Row`): the scorer's formula, see the module doc."""
-        per_unit = np.array([x for u in units for x in (
-            u.weight, u.weight - u.filler, u.initials, u.initials_weight, u.n_query, u.path)],
-            dtype=np.float64).reshape(-1, 6)[at]
-        query_weight, query_left, initials, initials_weight, n_query, path = per_unit.T
+        rows there (see :class:`_Row`): the scorer's formula, see the module doc. (``at``
+        None: all pairs are of the one unit, whose figures are then scalars.)"""
+        per_unit = [(u.weight, u.weight - u.filler, float(u.initials), u.initials_weight,
+                     float(u.n_query), float(u.path)) for u in units]
+        if at is None:
+            query_weight, query_left, initials, initials_weight, n_query, path = per_unit[0]
+            at_path = name + int(path) * self.name_count
+        else:
+            query_weight, query_left, initials, initials_weight, n_query, path = \
+                np.array(per_unit, dtype=np.float64)[at].T
+            at_path = path.astype(np.int64) * self.name_count + name
         # per name: its words' total weight, largest weight, fillers' weight, word count, and
         # whether it is a person's (one gather)
-        facts = self._facts().take(path.astype(np.int64) * self.name_count + name, axis=0)
+        facts = self._facts().take(at_path, axis=0)
         total, max_weight, filler_weight, counts, person = facts.T
         # coverages as the scorer computes them (0 for a name whose words all weigh 0)
         q_cover = np.minimum(1.0, _ratio(query_sum + initials_weight, query_weight))
@@ -742,20 +765,27 @@ class Index:
         pair_query, pair_name, pair_value = [], [], []
         if units:
             at, name, bound = self._unit_bounds(units, slot)
-            # a name compared with the query on another path is not bounded on tokens
-            flags = np.array([x for i, (found, _, _, _) in enumerate(group) for u in found
-                              for x in (i, u.path, bool(u.name.korean), u.name.org is not None,
-                                        bool(u.name.vessel))], dtype=np.int64).reshape(-1, 5)
-            query, path, korean, org, vessel = flags[at].T
-            other = self.korean_names[name] & (korean == 1)
-            other |= (self.postings["organization"].count[name] > 0) & (org == 1)
-            other |= (self.postings["vessel"].count[name] > 0) & (vessel == 1)
-            bound[other & (path == 0)] = 0.0
+            flags = [(i, u.path, bool(u.name.korean), u.name.org is not None, bool(u.name.vessel))
+                     for i, (found, _, _, _) in enumerate(group) for u in found]
+            if at is None:  # (one unit)
+                query = np.zeros(name.size, dtype=np.int64)
+                _, path, korean, org, vessel = flags[0]
+            else:
+                query, path, korean, org, vessel = np.array(flags, dtype=np.int64)[at].T
+            if any(f[2] or f[3] or f[4] for f in flags):
+                # a name compared with the query on another path is not bounded on tokens
+                other = self.korean_names[name] & (korean == 1)
+                other |= (self.postings["organization"].count[name] > 0) & (org == 1)
+                other |= (self.postings["vessel"].count[name] > 0) & (vessel == 1)
+                bound[other & (path == 0)] = 0.0
             pair_query.append(query)
             pair_name.append(name)
             pair_value.append(bound)
+        # a (query, name) pair comes once from the units unless a query has several
+        repeats = any(len(found) > 1 for found, _, _, _ in group)
         for i, (_, lifts, _, _) in enumerate(group):
             for held, value in lifts:
+                repeats = True
                 pair_query.append(np.full(held.size, i, dtype=np.int64))
                 pair_name.append(held)
                 pair_value.append(value if isinstance(value, np.ndarray)
@@ -765,20 +795,27 @@ class Index:
             return [empty] * len(group)
         keys = np.concatenate(pair_query) * n_names + np.concatenate(pair_name)
         values = np.concatenate(pair_value)
-        distinct = keys
+        distinct = keys[:0]
         try:
             # per (query, name): the best of what its paths, readings and keys gave
-            order = np.arange(keys.size, dtype=np.int32)
-            slot[keys] = order
-            distinct = keys[slot[keys] == order]
-            slot[distinct] = np.arange(distinct.size, dtype=np.int32)
-            best = np.zeros(distinct.size)
-            np.maximum.at(best, slot[keys], values)
+            if repeats:
+                order = np.arange(keys.size, dtype=np.int32)
+                distinct = keys
+                slot[keys] = order
+                distinct = keys[slot[keys] == order]
+                slot[distinct] = np.arange(distinct.size, dtype=np.int32)
+                best = np.zeros(distinct.size)
+                np.maximum.at(best, slot[keys], values)
+            else:
+                distinct = keys
+                slot[distinct] = np.arange(distinct.size, dtype=np.int32)
+                best = np.maximum(0.0, values)  # (as np.maximum.at into zeros)
             query, name = np.divmod(distinct, n_names)
             best *= self.name_factor[name]
-            schemas = np.array([code for _, _, code, _ in group])[query]
+            one = len(group) == 1  # (then a scalar of the query's, else one per pair)
+            schemas = group[0][2] if one else np.array([c for _, _, c, _ in group])[query]
             best[(schemas >= 0) & (self.name_schema[name] != schemas)] = 0.0
-            keep = best >= np.array([floor for _, _, _, floor in group])[query]
+            keep = best >= (group[0][3] if one else np.array([f for _, _, _, f in group])[query])
             # per (query, entity), the best bound of its names (names of one entity are
             # contiguous), entities in order
             query, entity, value = query[keep], self.name_entity[name[keep]], best[keep]
@@ -790,6 +827,8 @@ class Index:
             listed = self._listed(query, entity, best, slot)
         finally:
             slot[distinct] = -1
+        if len(group) == 1:
+            return [(entity, value, listed[0]) if entity.size else empty]
         ends = np.searchsorted(query, np.arange(len(group) + 1))
         out = []
         for i, (start, end) in enumerate(zip(ends[:-1].tolist(), ends[1:].tolist())):

@@ -198,8 +198,7 @@ def _shares(tokens: tuple[str, ...], matched: dict[int, float],
             index: Index) -> tuple[float, float]:
     """A name's rarity-weighted coverage (aligned words, by their similarity) and the share of
     its words left unaligned (initials, links and articles not counted)."""
-    weights = [index.weight(t) for t in tokens]
-    total = sum(weights)
+    weights, total = index.weights(tokens)
     if not total:
         return 0.0, 0.0
     covered = sum(w * matched.get(i, 0.0) for i, w in enumerate(weights))
