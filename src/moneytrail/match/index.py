@@ -597,7 +597,8 @@ class Index:
         reached = keys[reach]
         touched = reached
         try:
-            # the distinct reached pairs (the last write of a slot wins), then numbered
+            # the distinct reached pairs (one of the writes to a slot stays, whichever: it
+            # marks its pair once), then numbered; their order matters nowhere below
             order = np.arange(reached.size, dtype=np.int32)
             slot[reached] = order
             touched = reached[slot[reached] == order]
@@ -798,7 +799,7 @@ class Index:
         distinct = keys[:0]
         try:
             # per (query, name): the best of what its paths, readings and keys gave
-            if repeats:
+            if repeats:  # (distinct pairs as in _unit_bounds)
                 order = np.arange(keys.size, dtype=np.int32)
                 distinct = keys
                 slot[keys] = order
