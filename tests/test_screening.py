@@ -394,3 +394,26 @@ def test_threads_share_one_screener(screener):
         got = list(pool.map(lambda q: [(m.entity.id, m.score)
                                        for m in screener.match(q, cutoff=THRESHOLD)], queries))
     assert got == expected
+
+
+def test_bounded_and_cleared_caches_give_the_same_answers(lists_dir):
+    """The service keeps the index caches small and clears them before a reload: answers must
+    not depend on what the caches hold."""
+    from moneytrail.sources import find_lists
+
+    found, _ = find_lists(lists_dir / "un_2026-02-27")
+    small = Screener.from_entities(list(found[0].format.parse(found[0].path)))
+    names = ["RI WON HO", "Kim Jong Un", "KOREA MINING DEVELOPMENT", "Ri Yong Ho",
+             "Muhammad Mohammed", "Tangun Trading", "Jon Il Chun", "Choe Chun Sik"]
+    before = [[(m.entity.id, m.score) for m in small.match(n)] for n in names]
+    index = small.index
+    assert index._row_items > 0 and index._similar
+    index.clear_caches()
+    assert index._row_items == 0 and not index._rows and not index._similar
+    after = [[(m.entity.id, m.score) for m in small.match(n)] for n in names]
+    index.clear_caches()
+    index.row_cache_items, index.similar_cache_tokens = 50, 3
+    bounded = [[(m.entity.id, m.score) for m in small.match(n)] for n in names]
+    assert index._row_items <= 50 or len(index._rows) == 1  # the newest row stays
+    assert len(index._similar) <= 3
+    assert before == bounded == after and any(before)

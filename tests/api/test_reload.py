@@ -13,6 +13,7 @@ import httpx
 from fastapi.testclient import TestClient
 
 from moneytrail.api.app import ApiConfig, create_app
+from moneytrail.api.service import ROW_CACHE_ITEMS
 from moneytrail.store import Store
 from tests.api.conftest import LiveServer, auth, load, make_service
 
@@ -120,7 +121,10 @@ def test_a_reload_already_running_is_409(api_env):
 def test_schedule_picks_up_new_snapshots(api_env):
     service = make_service(api_env)
     first = service.current.generation
+    old_index = service.current.screener.index
     with TestClient(create_app(service, ApiConfig(reload_every=0.2))) as client:
+        match_ids(client, api_env, "RI WON HO")
+        assert old_index._row_items > 0
         _add_snapshot(api_env)
         deadline = time.monotonic() + 60
         while service.current.generation == first:
@@ -129,6 +133,10 @@ def test_schedule_picks_up_new_snapshots(api_env):
         assert client.get("/readyz").json()["snapshots"] == list(service.current.snapshot_ids)
         assert service.current.snapshot_ids == tuple(
             s.id for s in service.store.latest_snapshots())
+        # the old index's caches were dropped before the new one was read; the new one's
+        # caches are bounded for a service
+        assert old_index._row_items == 0 and not old_index._similar
+        assert service.current.screener.index.row_cache_items == ROW_CACHE_ITEMS
 
 
 def _add_snapshot(env) -> None:

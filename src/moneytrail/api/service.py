@@ -99,6 +99,11 @@ class ReloadStatus:
 #: Requests between two moves of what survived them out of the collector's way (see
 #: :meth:`Service.settle`).
 SETTLE_EVERY = 200
+#: The index caches' bounds in the service (a bulk run keeps more): name entries of bound
+#: rows (~29 bytes each) and tokens with their similar words. With every list the process
+#: stays under 500 MB (docs/performance.md).
+ROW_CACHE_ITEMS = 1_500_000
+SIMILAR_CACHE_TOKENS = 50_000
 
 
 class Service:
@@ -180,7 +185,12 @@ class Service:
                 status = ReloadStatus(True, time.time(), ids, changed=False,
                                       seconds=time.perf_counter() - started)
             else:
+                if self._current is not None:  # make room: one index's caches at a time
+                    self._current.screener.index.clear_caches()
+                    self._current.responses.clear()
                 screener = self._build(initial)
+                screener.index.row_cache_items = ROW_CACHE_ITEMS
+                screener.index.similar_cache_tokens = SIMILAR_CACHE_TOKENS
                 if screener.index.snapshot_ids != ids:  # lists changed during the build
                     ids = screener.index.snapshot_ids
                     snaps = tuple(s for s in self.store.snapshots() if s.id in set(ids))

@@ -193,6 +193,10 @@ class Index:
     _rows: OrderedDict[tuple[str, str], "_Row | None"] = field(default_factory=OrderedDict,
                                                                 repr=False)
     _row_items: int = field(default=0, repr=False)
+    #: the caches' bounds: name entries in the per-token rows (~29 bytes each), tokens whose
+    #: similar words are kept. A bulk run wants them large; the service keeps them smaller.
+    row_cache_items: int = _ROW_CACHE_ITEMS
+    similar_cache_tokens: int = 200_000
     _local: threading.local = field(default_factory=threading.local, repr=False)
     _lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
     _positions: dict[str, int] | None = field(default=None, repr=False)
@@ -449,10 +453,18 @@ class Index:
             if sim >= TOKEN_FLOOR:
                 found_ids.append(vocab_id)
                 found_sims.append(sim)
-        if len(self._similar) > 200_000:
+        if len(self._similar) >= self.similar_cache_tokens:
             self._similar.clear()
         self._similar[token] = (found_ids, found_sims)
         return found_ids, found_sims
+
+    def clear_caches(self) -> None:
+        """Drop what the caches hold (a service that is about to load the next index frees
+        this one's caches first; queries still running on it recompute what they need)."""
+        with self._lock:
+            self._rows.clear()
+            self._row_items = 0
+        self._similar.clear()
 
     def _row(self, path: str, token: str) -> "_Row | None":
         """What ``token`` can add to the bound of each list name it reaches on ``path`` (None:
@@ -478,7 +490,7 @@ class Index:
             if row is not None and key not in rows:
                 self._row_items += row.names.size
             rows[key] = row
-            while self._row_items > _ROW_CACHE_ITEMS and len(rows) > 1:
+            while self._row_items > self.row_cache_items and len(rows) > 1:
                 _, old = rows.popitem(last=False)
                 self._row_items -= 0 if old is None else old.names.size
         return row
