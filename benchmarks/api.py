@@ -7,11 +7,12 @@ then drives it from this process with an asyncio HTTP client:
 - closed loop at concurrency 1, 8 and 32, a fixed number of requests each, for ``POST /match``
   (one query per call), ``GET /v2/search`` and ``POST /v1/screen`` (100 queries per call):
   throughput and p50/p95/p99 latency;
+- a soak of distinct queries (20,000 by default) that fills the caches;
 - open loop at a fixed 200 requests/s of single-query ``/match`` (the issue's target: p99 at
   200 requests/s), latency measured from each request's scheduled start;
 - the same open loop while a new snapshot is loaded and ``POST /admin/reload`` swaps it in:
   failed requests (must be 0) and the latency while it reloads;
-- the server's resident memory (steady and peak, from /proc).
+- the server's resident memory after each phase and at its peak (from /proc).
 
 Queries: list names as written and with one letter changed (hits), and first and last names of
 different listed persons put together (misses), half and half. The baseline is the same
@@ -82,7 +83,7 @@ def make_queries(store: Store, n: int) -> list[tuple[str, str]]:
                     Schema.VESSEL: "Vessel", Schema.AIRCRAFT: "Airplane",
                     Schema.WALLET: "CryptoWallet"}
     out = []
-    for entity in rng.sample(entities, n // 2):
+    for entity in rng.sample(entities, min(n // 2, len(entities))):
         name = rng.choice(entity.names).full
         if rng.random() < 0.5 and len(name) > 4:
             i = rng.randrange(1, len(name) - 1)
@@ -210,6 +211,8 @@ def main() -> None:
                              "names each)")
     parser.add_argument("--rate", type=float, default=200.0, help="open-loop requests/s")
     parser.add_argument("--seconds", type=float, default=20.0, help="open-loop duration")
+    parser.add_argument("--soak", type=int, default=20_000,
+                        help="distinct queries sent last, to see the caches fill (memory)")
     args = parser.parse_args()
 
     from moneytrail.settings import Settings
@@ -221,7 +224,7 @@ def main() -> None:
     print(f"store: {len(snaps)} lists ({', '.join(s.source for s in snaps)}), "
           f"{sum(s.counts.get('total', 0) for s in snaps):,} entities "
           f"({time.perf_counter() - t:.1f} s to prepare)")
-    queries = make_queries(store, max(args.requests, 2000))
+    queries = make_queries(store, max(args.requests, 2000, args.soak))
     _, token = create_key(store, "admin", "benchmarks/api.py", rate=1_000_000)
 
     # the baseline: Screener.match in this process, no HTTP
@@ -296,6 +299,12 @@ async def drive(base_url: str, token: str, queries: list, args, pid: int, url: s
                       f"{r['rps'] * per:>9,.0f}{r['p50']:>9.2f}{r['p95']:>9.2f}{r['p99']:>9.2f}"
                       f"{r['errors']:>7}")
         steady = rss_mb(pid)
+        soak = [match_request(nm, s) for nm, s in queries[:args.soak]]
+        r = await closed_loop(client, soak, 8)
+        soaked = rss_mb(pid)[0]
+        print(f"\nsoak: {r['requests']:,} distinct /match queries at concurrency 8, "
+              f"{r['rps']:,.0f} req/s, p99 {r['p99']:.1f} ms, errors {r['errors']}; "
+              f"server resident {soaked:.0f} MB")
         singles = [match_request(nm, s) for nm, s in queries]
         r = await open_loop(client, singles, args.rate, args.seconds)
         print(f"\nopen loop /match at {args.rate:.0f} req/s for {args.seconds:.0f} s: "
@@ -325,7 +334,8 @@ async def drive(base_url: str, token: str, queries: list, args, pid: int, url: s
               f"p50 {r['p50']:.2f} ms, p95 {r['p95']:.2f} ms, p99 {r['p99']:.2f} ms")
         now, peak = rss_mb(pid)
         print(f"\nserver memory: {steady[0]:.0f} MB resident after the closed loops, "
-              f"{now:.0f} MB after the reload, peak {peak:.0f} MB")
+              f"{soaked:.0f} MB after the soak (before any reload), {now:.0f} MB after the "
+              f"reload; peak {peak:.0f} MB")
 
 
 if __name__ == "__main__":

@@ -417,3 +417,19 @@ def test_bounded_and_cleared_caches_give_the_same_answers(lists_dir):
     assert index._row_items <= 50 or len(index._rows) == 1  # the newest row stays
     assert len(index._similar) <= 3
     assert before == bounded == after and any(before)
+
+
+def test_an_index_read_back_keeps_only_so_many_entities_and_answers_the_same(lists_dir):
+    import pickle
+
+    from moneytrail.sources import find_lists
+
+    found, _ = find_lists(lists_dir / "un_2026-02-27")
+    built = Screener.from_entities(list(found[0].format.parse(found[0].path)))
+    names = ["RI WON HO", "Kim Jong Un", "KOREA MINING DEVELOPMENT", "Muhammad Mohammed"]
+    expected = [[(m.entity.id, m.score) for m in built.match(n)] for n in names]
+    read = Screener(pickle.loads(pickle.dumps(built.index)))
+    read.index.keep_entities(5)
+    got = [[(m.entity.id, m.score) for m in read.match(n)] for n in names]
+    assert got == expected and any(expected)
+    assert 0 < len(read.index.entities._done) <= 5

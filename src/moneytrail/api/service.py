@@ -7,9 +7,9 @@ is already running; the old one is freed when its last request lets go of it (by
 counting: the index holds no reference cycles, so its being frozen out of collection passes
 does not keep it alive).
 
-A reload builds the new index in a child process, which writes it to the index cache
-(``$MONEYTRAIL_HOME/index``); the service then reads the file (about 0.6 s for every list)
-and swaps. Building in a child keeps the serving process's memory to one index plus the file
+A load (at start, and at each reload) builds the index in a child process, which writes it
+to the index cache (``$MONEYTRAIL_HOME/index``) unless it is there already; the service then
+reads the file (about 0.6 s for every list) and swaps. Building in a child keeps the serving process's memory to one index plus the file
 being read, keeps its one core for requests during the 4-5 s build, and keeps whatever goes
 wrong in a bad load (an exception, running out of memory) out of the process that serves.
 A reload that fails leaves the current lists in service and is reported by ``/readyz`` and
@@ -21,6 +21,7 @@ from __future__ import annotations
 import gc
 import logging
 import multiprocessing
+import os
 import threading
 import time
 from dataclasses import dataclass, field
@@ -28,6 +29,7 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
+from moneytrail.match.caches import trim as trim_caches
 from moneytrail.model import Entity, Snapshot
 from moneytrail.screening import Screener
 from moneytrail.store import Store
@@ -102,8 +104,11 @@ SETTLE_EVERY = 200
 #: The index caches' bounds in the service (a bulk run keeps more): name entries of bound
 #: rows (~29 bytes each) and tokens with their similar words. With every list the process
 #: stays under 500 MB (docs/performance.md).
-ROW_CACHE_ITEMS = 1_500_000
-SIMILAR_CACHE_TOKENS = 50_000
+ROW_CACHE_ITEMS = 1_000_000
+SIMILAR_CACHE_TOKENS = 30_000
+ENTITIES_KEPT = 6_000  # unpickled entities (of ~18,600 on every list), ~5 KB each
+MEMO_ITEMS = 20_000  # entries each memo cache of the matcher may hold (match/caches.py)
+TRIM_EVERY = 1_000  # requests between two trims of the memo caches
 
 
 class Service:
@@ -151,8 +156,14 @@ class Service:
         generation, each full collection walks all of them, and those pauses grew to half a
         second after a few thousand queries. Frozen, they are never walked; they are still
         freed by reference counting when a cache drops them.
+
+        Every :data:`TRIM_EVERY` requests, the matcher's memo caches that grew past
+        :data:`MEMO_ITEMS` entries are emptied (:func:`moneytrail.match.caches.trim`): sized
+        for bulk runs, they would take the process past 500 MB.
         """
         self._answered += 1
+        if self._answered % TRIM_EVERY == 0:
+            trim_caches(MEMO_ITEMS)
         if self._answered % SETTLE_EVERY == 0:
             gc.collect(1)
             gc.freeze()
@@ -161,12 +172,12 @@ class Service:
 
     def load(self) -> Serving:
         """Load the lists at start; raises :class:`ReloadError` when there are none."""
-        status = self.reload(initial=True)
+        status = self.reload()
         if not status.ok:
             raise ReloadError(status.error or "the lists could not be loaded")
         return self.current
 
-    def reload(self, *, initial: bool = False, wait: bool = True) -> ReloadStatus:
+    def reload(self, *, wait: bool = True) -> ReloadStatus:
         """Build an index of the newest snapshots and swap it in; never raises.
 
         Unchanged snapshots keep the index in service (``changed`` False). With ``wait``
@@ -188,9 +199,10 @@ class Service:
                 if self._current is not None:  # make room: one index's caches at a time
                     self._current.screener.index.clear_caches()
                     self._current.responses.clear()
-                screener = self._build(initial)
+                screener = self._build()
                 screener.index.row_cache_items = ROW_CACHE_ITEMS
                 screener.index.similar_cache_tokens = SIMILAR_CACHE_TOKENS
+                screener.index.keep_entities(ENTITIES_KEPT)
                 if screener.index.snapshot_ids != ids:  # lists changed during the build
                     ids = screener.index.snapshot_ids
                     snaps = tuple(s for s in self.store.snapshots() if s.id in set(ids))
@@ -216,11 +228,11 @@ class Service:
     def _serving_ids(self) -> tuple[int, ...]:
         return self._current.snapshot_ids if self._current else ()
 
-    def _build(self, initial: bool) -> Screener:
+    def _build(self) -> Screener:
         kw: dict[str, Any] = {"cache_dir": self.cache_dir}
         if self.threshold is not None:
             kw["threshold"] = self.threshold
-        if self.build_in_child and not initial:
+        if self.build_in_child:  # also at start: the parent then holds only what it reads
             ctx = multiprocessing.get_context("spawn")
             result = ctx.Queue()
             child = ctx.Process(target=_build_index_file, name="moneytrail-index-build",
@@ -298,8 +310,10 @@ class Service:
 
 
 def _build_index_file(database_url: str, cache_dir: Path, result: Any) -> None:
-    """In a child process: build the index of the newest snapshots into the cache file."""
+    """In a child process: build the index of the newest snapshots into the cache file, at
+    low priority (the requests the parent answers meanwhile come first)."""
     try:
+        os.nice(10)
         Screener.from_store(Store.open(database_url), cache_dir=cache_dir)
     except BaseException as exc:  # reported to the parent, which keeps serving
         result.put(f"{type(exc).__name__}: {exc}")

@@ -458,6 +458,12 @@ class Index:
         self._similar[token] = (found_ids, found_sims)
         return found_ids, found_sims
 
+    def keep_entities(self, count: int | None) -> None:
+        """Keep at most ``count`` entities unpickled (None: every one), where the index was
+        read from its file; a built index holds them all anyway."""
+        if isinstance(self.entities, _LazyEntities):
+            self.entities.keep = count
+
     def clear_caches(self) -> None:
         """Drop what the caches hold (a service that is about to load the next index frees
         this one's caches first; queries still running on it recompute what they need)."""
@@ -902,11 +908,14 @@ def _ratio(numerator: np.ndarray, denominator: np.ndarray) -> np.ndarray:
 
 
 class _LazyEntities(Sequence[PreparedEntity]):
-    """Prepared entities kept pickled one by one, unpickled on first use."""
+    """Prepared entities kept pickled one by one, unpickled on first use and kept (all of
+    them, or the last ``keep`` unpickled: a service bounds its memory so, at ~70 µs to
+    unpickle one again)."""
 
     def __init__(self, blobs: list[bytes]) -> None:
         self._blobs = blobs
         self._done: dict[int, PreparedEntity] = {}
+        self.keep: int | None = None
 
     @classmethod
     def of(cls, entities: Sequence[PreparedEntity]) -> "_LazyEntities":
@@ -927,11 +936,20 @@ class _LazyEntities(Sequence[PreparedEntity]):
             return [self[j] for j in range(*i.indices(len(self)))]
         found = self._done.get(i)
         if found is None:
-            found = self._done[i] = pickle.loads(self._blobs[i])
+            found = pickle.loads(self._blobs[i])
+            if self.keep is not None and len(self._done) >= self.keep:
+                try:  # the oldest out (another thread may have taken it first)
+                    self._done.pop(next(iter(self._done)), None)
+                except (StopIteration, RuntimeError):
+                    pass
+            self._done[i] = found
         return found
 
     def __getstate__(self) -> dict:
-        return {"_blobs": self._blobs, "_done": {}}
+        return {"_blobs": self._blobs, "_done": {}, "keep": None}
+
+    def __setstate__(self, state: dict) -> None:
+        self.__dict__.update({"keep": None, **state})
 
 
 def _korean_index_keys(name: PreparedName) -> set[str]:
