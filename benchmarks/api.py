@@ -20,7 +20,8 @@ queries through ``Screener.match`` in this process, without HTTP, measured in th
 
 The load generator shares the machine's 2 cores with the server: figures include its cost.
 
-Run: ``.venv/bin/python benchmarks/api.py [--requests 2000] [--rate 200] [--seconds 20]``
+Run: ``.venv/bin/python benchmarks/api.py [--requests 2000] [--rate 200] [--seconds 20]
+[--soak 20000] [--skip-closed]``
 """
 
 from __future__ import annotations
@@ -31,7 +32,6 @@ import os
 import random
 import signal
 import socket
-import statistics
 import subprocess
 import sys
 import time
@@ -211,6 +211,8 @@ def main() -> None:
                              "names each)")
     parser.add_argument("--rate", type=float, default=200.0, help="open-loop requests/s")
     parser.add_argument("--seconds", type=float, default=20.0, help="open-loop duration")
+    parser.add_argument("--skip-closed", action="store_true",
+                        help="no closed-loop runs (memory of a /match-only load)")
     parser.add_argument("--soak", type=int, default=20_000,
                         help="distinct queries sent last, to see the caches fill (memory)")
     args = parser.parse_args()
@@ -291,7 +293,7 @@ async def drive(base_url: str, token: str, queries: list, args, pid: int, url: s
         }
         print(f"\n{'endpoint':<24}{'conc':>5}{'requests':>9}{'req/s':>9}{'names/s':>9}"
               f"{'p50 ms':>9}{'p95 ms':>9}{'p99 ms':>9}{'errors':>7}")
-        for label, requests in suites.items():
+        for label, requests in ([] if args.skip_closed else suites.items()):
             per = 100 if "screen" in label else 1
             for concurrency in (1, 8, 32):
                 r = await closed_loop(client, requests, concurrency)

@@ -767,7 +767,7 @@ def serve(
     host: str = typer.Option("127.0.0.1", help="Address to listen on."),
     port: int = typer.Option(8000, help="Port to listen on."),
     workers: int = typer.Option(1, min=1, max=64, help="Worker processes (each holds the "
-                                                        "index: ~300 MB with every list)."),
+                                "index and its caches: ~500 MB with every list)."),
     no_auth: bool = typer.Option(False, "--no-auth", help="No API keys: every caller is admin. "
                                                           "Only on loopback, for local use."),
     reload_every: Optional[float] = typer.Option(

@@ -29,7 +29,8 @@ def post_match(client, env, body, dataset="default", role="analyst", **params):
 
 # -- yente: /match -------------------------------------------------------------------------
 
-@pytest.mark.parametrize("example", sorted(p.name for p in DIALECTS.glob("yente_match_request*.json")))
+@pytest.mark.parametrize("example",
+                         sorted(p.name for p in DIALECTS.glob("yente_match_request*.json")))
 def test_yente_documentation_requests_get_yente_shaped_answers(client, api_env, example):
     body = json.loads((DIALECTS / example).read_text())
     reply = post_match(client, api_env, body)
@@ -278,9 +279,9 @@ def test_screen_refuses_bad_batches(client, api_env):
     too_many = client.post("/v1/screen", json={"queries": [{"name": "x"}] * 10_001},
                            headers=headers)
     assert too_many.status_code == 422
-    bad = client.post("/v1/screen", json={"queries": [{"name": "Kim"}, {"countries": ["kp"]},
-                                                      {"name": "Ri", "birth_dates": ["31.02.1964"]}]},
-                      headers=headers)
+    queries = [{"name": "Kim"}, {"countries": ["kp"]},
+               {"name": "Ri", "birth_dates": ["31.02.1964"]}]
+    bad = client.post("/v1/screen", json={"queries": queries}, headers=headers)
     assert bad.status_code == 422
     assert [e["loc"][-1] for e in bad.json()["detail"]] == [1, 2]
     unknown = client.post("/v1/screen", json={"queries": [{"name": "Kim", "dob": "1984"}]},

@@ -1,4 +1,5 @@
-"""Keys, roles, limits, CORS, and what the service writes down (logs without names, call records)."""
+"""Keys, roles, limits, CORS, and what the service writes down (logs without names, and call
+records)."""
 
 from __future__ import annotations
 

@@ -56,7 +56,8 @@ MAX_SCREEN_QUERIES = 10_000
 
 @dataclass(frozen=True)
 class ApiConfig:
-    """How the service behaves; :meth:`moneytrail.settings.Settings` fills it from ``MONEYTRAIL_API_*``."""
+    """How the service behaves (:func:`config_from_settings` fills it from the
+    ``MONEYTRAIL_API_*`` settings)."""
 
     auth: bool = True
     max_body: int = 16 * 1024 * 1024  # bytes: 10,000 queries of a few fields fit easily

@@ -387,7 +387,8 @@ def search_response(serving: Serving, q: str, schema: str | None,
     with facets by list, schema, program and country over the whole result set."""
     if schema is not None and schema not in QUERY_SCHEMATA:
         raise HTTPException(422, [{"loc": ["query", "schema"], "type": "value_error",
-                                   "msg": f"unknown schema; use one of {', '.join(QUERY_SCHEMATA)}"}])
+                                   "msg": "unknown schema; use one of "
+                                          f"{', '.join(QUERY_SCHEMATA)}"}])
     try:
         wanted_countries = set(_countries(countries, "countries"))
     except ValueError as exc:
@@ -647,7 +648,10 @@ def watchman_entity(m: Match) -> dict[str, Any]:
             "country": (i.country or "").upper(), "identifier": i.value}
            for i in e.identifiers if i.kind in (IdKind.PASSPORT, IdKind.NATIONAL_ID,
                                                 IdKind.TAX_ID, IdKind.REGISTRATION)] or None
-    first = (lambda kind: ids[kind][0].value if ids[kind] else "")
+
+    def first(kind: IdKind) -> str:
+        return ids[kind][0].value if ids[kind] else ""
+
     out: dict[str, Any] = {
         "name": primary, "entityType": entity_type,
         "sourceList": SOURCE_LISTS.get(e.source, e.source), "sourceID": m.list_ref,

@@ -5,9 +5,9 @@ personal data, and the audit record of every call (who called what, when, on whi
 dict): it gives each request an id, refuses bodies over the size limit with ``413`` before
 anything parses them, answers an unexpected exception with a bare ``500`` (the request id, no
 detail: the log has the traceback), and when the response is done counts it, times it, logs
-it and queues its call record. Call records are written to the store by one background thread in batches
-(:class:`CallWriter`), so a request never waits for the database; what is queued when the
-service stops is written before it exits.
+it and queues its call record. Call records are written to the store by one background
+thread in batches (:class:`CallWriter`), so a request never waits for the database; what is
+queued when the service stops is written before it exits.
 
 Logs carry the method, the route's template (``/match/{dataset}``, never the path with its
 values or the query string), the status, the time, the key id and the request id: names and

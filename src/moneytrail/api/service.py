@@ -9,9 +9,11 @@ does not keep it alive).
 
 A load (at start, and at each reload) builds the index in a child process, which writes it
 to the index cache (``$MONEYTRAIL_HOME/index``) unless it is there already; the service then
-reads the file (about 0.6 s for every list) and swaps. Building in a child keeps the serving process's memory to one index plus the file
-being read, keeps its one core for requests during the 4-5 s build, and keeps whatever goes
-wrong in a bad load (an exception, running out of memory) out of the process that serves.
+reads the file (0.1-0.6 s for every list: entities stay pickled until a query needs one) and
+swaps. Building in a child keeps the serving process's memory to one index plus the file being
+read, leaves the process's core to requests during the 5-8 s build (the child runs at low
+priority), and keeps whatever goes wrong in a bad load (an exception, running out of memory)
+out of the process that serves.
 A reload that fails leaves the current lists in service and is reported by ``/readyz`` and
 ``/metrics`` until one succeeds.
 """
