@@ -22,7 +22,7 @@ from __future__ import annotations
 import logging
 import time
 from contextlib import asynccontextmanager
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Annotated, Any, Iterator
 
 import orjson
@@ -65,7 +65,6 @@ class ApiConfig:
     cors_origins: tuple[str, ...] = ()
     audit: bool = True
     reload_every: float = 0.0  # seconds between checks of the store for new snapshots; 0 = off
-    extra: dict[str, Any] = field(default_factory=dict)
 
 
 DatasetPath = Annotated[str, Path(max_length=64, description="`default` (every list) or a list "

@@ -71,17 +71,6 @@ class Serving:
                 return snap
         return None
 
-    def oldest_publication(self) -> float | None:
-        """The publication time (epoch seconds) of the oldest list in service."""
-        stamps = []
-        for snap in self.snapshots:
-            try:
-                stamps.append(datetime.fromisoformat(snap.published or snap.loaded_at)
-                              .timestamp())
-            except ValueError:
-                continue
-        return min(stamps) if stamps else None
-
 
 @dataclass(frozen=True)
 class ReloadStatus:
