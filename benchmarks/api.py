@@ -14,8 +14,9 @@ then drives it from this process with an asyncio HTTP client:
   failed requests (must be 0) and the latency while it reloads;
 - the server's resident memory after each phase and at its peak (from /proc).
 
-Queries: list names as written and with one letter changed (hits), and first and last names of
-different listed persons put together (misses), half and half. The baseline is the same
+Queries: made as ``benchmarks/screening.py`` makes them (``make_queries``): list names as written
+and with one letter changed (hits), and first and last names of different listed persons put
+together (misses), half and half. The baseline is the same
 queries through ``Screener.match`` in this process, without HTTP, measured in the same run.
 
 The load generator shares the machine's 2 cores with the server: figures include its cost.
@@ -29,7 +30,6 @@ from __future__ import annotations
 import argparse
 import asyncio
 import os
-import random
 import signal
 import socket
 import subprocess
@@ -40,25 +40,15 @@ from pathlib import Path
 import httpx
 
 from moneytrail import lists as lists_cap
+from moneytrail.ftm import DEFAULT_SCHEMA
 from moneytrail.model import Schema
 from moneytrail.screening import Query, Screener
-from moneytrail.sources import find_lists
 from moneytrail.store import Store
 from moneytrail.store.access import create_key
+from screening import make_queries, newest_files  # noqa: E402  (benchmarks/ is on sys.path)
 
 ROOT = Path(__file__).resolve().parents[1]
 WORK = ROOT / ".bench-data" / "api"
-SEED = 20261129
-
-
-def newest_files(lists_dir: Path) -> list:
-    found, _ = find_lists(lists_dir)
-    newest = {}
-    for hit in found:
-        if hit.source not in newest or (hit.published or "") > (newest[hit.source].published
-                                                                or ""):
-            newest[hit.source] = hit
-    return sorted(newest.values(), key=lambda h: h.source)
 
 
 def prepare_store(lists_dir: Path) -> tuple[Store, str]:
@@ -74,27 +64,10 @@ def prepare_store(lists_dir: Path) -> tuple[Store, str]:
     return store, url
 
 
-def make_queries(store: Store, n: int) -> list[tuple[str, str]]:
-    """(name, FtM schema) pairs: half list names (some misspelt), half made-up persons."""
-    rng = random.Random(SEED)
-    entities = [e for s in store.latest_snapshots() for e in store.entities(s.id)
-                if e.names and e.schema is not Schema.OTHER]
-    schema_names = {Schema.PERSON: "Person", Schema.ORGANIZATION: "Organization",
-                    Schema.VESSEL: "Vessel", Schema.AIRCRAFT: "Airplane",
-                    Schema.WALLET: "CryptoWallet"}
-    out = []
-    for entity in rng.sample(entities, min(n // 2, len(entities))):
-        name = rng.choice(entity.names).full
-        if rng.random() < 0.5 and len(name) > 4:
-            i = rng.randrange(1, len(name) - 1)
-            name = name[:i] + rng.choice("aeiouklmnrst") + name[i + 1:]
-        out.append((name, schema_names[entity.schema]))
-    persons = [e.caption.replace(",", "").split() for e in entities if e.schema is Schema.PERSON]
-    firsts = [p[-1] for p in persons if len(p) >= 2]
-    lasts = [p[0] for p in persons if len(p) >= 2]
-    out += [(f"{rng.choice(firsts)} {rng.choice(lasts)}", "Person") for _ in range(n - len(out))]
-    rng.shuffle(out)
-    return out
+def list_queries(store: Store, n: int) -> list[Query]:
+    """``n`` queries made as the screening benchmark makes them, from the store's lists."""
+    entities = [e for s in store.latest_snapshots() for e in store.entities(s.id)]
+    return make_queries(entities, max(1, n // 2))
 
 
 def free_port() -> int:
@@ -123,22 +96,23 @@ def percentiles(ms: list[float]) -> tuple[float, float, float]:
 
 # -- requests -----------------------------------------------------------------------------
 
-def match_request(name: str, schema: str) -> dict:
+def match_request(q: Query) -> dict:
     return {"method": "POST", "url": "/match/default",
-            "json": {"queries": {"q": {"schema": schema, "properties": {"name": [name]}}}}}
+            "json": {"queries": {"q": {"schema": DEFAULT_SCHEMA[q.schema],
+                                       "properties": {"name": list(q.names)}}}}}
 
 
-def watchman_request(name: str, schema: str) -> dict:
-    kind = {"Person": "person", "Vessel": "vessel", "Airplane": "aircraft"}.get(schema,
-                                                                                  "business")
+def watchman_request(q: Query) -> dict:
+    kind = {Schema.PERSON: "person", Schema.VESSEL: "vessel",
+            Schema.AIRCRAFT: "aircraft"}.get(q.schema, "business")
     return {"method": "GET", "url": "/v2/search",
-            "params": {"name": name, "type": kind, "limit": 10, "minMatch": 0.8}}
+            "params": {"name": q.names[0], "type": kind, "limit": 10, "minMatch": 0.8}}
 
 
-def screen_request(batch: list[tuple[str, str]]) -> dict:
-    schemas = {"Airplane": "Aircraft", "CryptoWallet": "Wallet"}
+def screen_request(batch: list[Query]) -> dict:
     return {"method": "POST", "url": "/v1/screen",
-            "json": {"queries": [{"name": n, "schema": schemas.get(s, s)} for n, s in batch]}}
+            "json": {"queries": [{"names": list(q.names), "schema": q.schema.value}
+                                 for q in batch]}}
 
 
 async def closed_loop(client: httpx.AsyncClient, requests: list[dict],
@@ -226,17 +200,15 @@ def main() -> None:
     print(f"store: {len(snaps)} lists ({', '.join(s.source for s in snaps)}), "
           f"{sum(s.counts.get('total', 0) for s in snaps):,} entities "
           f"({time.perf_counter() - t:.1f} s to prepare)")
-    queries = make_queries(store, max(args.requests, 2000, args.soak))
+    queries = list_queries(store, max(args.requests, 2000, args.soak))
     _, token = create_key(store, "admin", "benchmarks/api.py", rate=1_000_000)
 
     # the baseline: Screener.match in this process, no HTTP
     screener = Screener.from_store(store, cache_dir=WORK / "home" / "index")
-    for name, _ in queries[:200]:
-        screener.match(Query.of(name))
+    for q in queries[:200]:
+        screener.match(q)
     base = []
-    for name, schema in queries[:args.requests]:
-        q = Query.of(name, schema={"Airplane": "Aircraft", "CryptoWallet": "Wallet"}.get(
-            schema, schema))
+    for q in queries[:args.requests]:
         started = time.perf_counter()
         screener.match(q, limit=5)
         base.append((time.perf_counter() - started) * 1000)
@@ -281,13 +253,13 @@ async def drive(base_url: str, token: str, queries: list, args, pid: int, url: s
     limits = httpx.Limits(max_connections=64, max_keepalive_connections=64)
     async with httpx.AsyncClient(base_url=base_url, headers=headers, limits=limits,
                                  timeout=60) as client:
-        warm = [match_request(n, s) for n, s in queries[:300]]
+        warm = [match_request(q) for q in queries[:300]]
         await closed_loop(client, warm, 4)
         n = args.requests
         batches = [queries[i:i + 100] for i in range(0, len(queries) - 99, 100)]
         suites = {
-            "/match (1 query)": [match_request(nm, s) for nm, s in queries[:n]],
-            "/v2/search": [watchman_request(nm, s) for nm, s in queries[:n]],
+            "/match (1 query)": [match_request(q) for q in queries[:n]],
+            "/v2/search": [watchman_request(q) for q in queries[:n]],
             "/v1/screen (100 names)": [screen_request(batches[i % len(batches)])
                                        for i in range(max(8, n // 40))],
         }
@@ -301,13 +273,13 @@ async def drive(base_url: str, token: str, queries: list, args, pid: int, url: s
                       f"{r['rps'] * per:>9,.0f}{r['p50']:>9.2f}{r['p95']:>9.2f}{r['p99']:>9.2f}"
                       f"{r['errors']:>7}")
         steady = rss_mb(pid)
-        soak = [match_request(nm, s) for nm, s in queries[:args.soak]]
+        soak = [match_request(q) for q in queries[:args.soak]]
         r = await closed_loop(client, soak, 8)
         soaked = rss_mb(pid)[0]
         print(f"\nsoak: {r['requests']:,} distinct /match queries at concurrency 8, "
               f"{r['rps']:,.0f} req/s, p99 {r['p99']:.1f} ms, errors {r['errors']}; "
               f"server resident {soaked:.0f} MB")
-        singles = [match_request(nm, s) for nm, s in queries]
+        singles = [match_request(q) for q in queries]
         r = await open_loop(client, singles, args.rate, args.seconds)
         print(f"\nopen loop /match at {args.rate:.0f} req/s for {args.seconds:.0f} s: "
               f"{r['requests']:,} requests, p50 {r['p50']:.2f} ms, p95 {r['p95']:.2f} ms, "

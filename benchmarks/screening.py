@@ -46,14 +46,19 @@ def rss_mb() -> float:
         return int(f.read().split()[1]) * os.sysconf("SC_PAGE_SIZE") / 1e6
 
 
-def newest_entities(data: Path) -> list:
+def newest_files(data: Path) -> list:
+    """The newest file of every list below ``data``, in the order they were found."""
     found, _ = find_lists(data)
     newest = {}
     for hit in found:
         if hit.source not in newest or (hit.published or "") > (newest[hit.source].published or ""):
             newest[hit.source] = hit
+    return list(newest.values())
+
+
+def newest_entities(data: Path) -> list:
     entities = []
-    for hit in newest.values():
+    for hit in newest_files(data):
         entities.extend(hit.format.parse(hit.path))
     return entities
 

@@ -23,6 +23,7 @@ import logging
 import time
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
+from datetime import datetime, timezone
 from typing import Annotated, Any, Iterator
 
 import orjson
@@ -429,7 +430,7 @@ def _state(service: Service) -> dict[str, Any]:
     if now is not None:
         stamp = time.time()
         for snap in now.snapshots:
-            published = dialects.epoch(snap.published or snap.loaded_at)
+            published = _epoch(snap.published or snap.loaded_at)
             if published is not None:
                 ages.append((snap.source, snap.id, max(0.0, stamp - published)))
     return {
@@ -489,3 +490,16 @@ def app_from_env() -> FastAPI:
     service.load()
     return create_app(service, config_from_settings(
         settings, auth=os.environ.get(NO_AUTH_ENV) != "1"))
+
+
+def _epoch(text: str | None) -> float | None:
+    """Seconds since 1970 of an ISO date or timestamp (naive ones read as UTC)."""
+    if not text:
+        return None
+    try:
+        stamp = datetime.fromisoformat(text)
+    except ValueError:
+        return None
+    if stamp.tzinfo is None:
+        stamp = stamp.replace(tzinfo=timezone.utc)
+    return stamp.timestamp()

@@ -21,7 +21,6 @@ our own models we do not know is a ``422`` rather than silently ignored (a missp
 from __future__ import annotations
 
 import re
-from datetime import datetime, timezone
 from typing import TYPE_CHECKING, Annotated, Any, Iterator, Literal
 
 import orjson
@@ -77,19 +76,6 @@ def _countries(values: list[str], where: str) -> tuple[str, ...]:
             raise ValueError(f"{where}: unknown country {value[:60]!r}")
         out.append(code)
     return tuple(dict.fromkeys(out))
-
-
-def epoch(text: str | None) -> float | None:
-    """Seconds since 1970 of an ISO date or timestamp (naive ones read as UTC)."""
-    if not text:
-        return None
-    try:
-        stamp = datetime.fromisoformat(text)
-    except ValueError:
-        return None
-    if stamp.tzinfo is None:
-        stamp = stamp.replace(tzinfo=timezone.utc)
-    return stamp.timestamp()
 
 
 def _schema_name(entity: Entity) -> str:
@@ -260,9 +246,10 @@ def example_query(example: EntityExample, where: str) -> tuple[Query, dict[str, 
     if not names and not identifiers:
         raise ValueError(f"{where}: no name and no identifier to match on")
     dates = _dates([v for p in DATE_PROPS for v in props.get(p, ())], f"{where}.birthDate")
-    countries = _countries([v for p in COUNTRY_PROPS for v in props.get(p, ())
-                            if not (p == "flag" and example.schema_ != "Vessel")],
-                           f"{where}.country")
+    coded = {p: _countries(props[p], f"{where}.{p}") for p in COUNTRY_PROPS if p in props}
+    countries = tuple(dict.fromkeys(code for p, codes in coded.items()
+                                    if not (p == "flag" and example.schema_ != "Vessel")
+                                    for code in codes))
     gender = next((g.lower() for g in props.get("gender", ())
                    if g.lower() in ("male", "female")), None)
     query = Query(names=tuple(dict.fromkeys(names)), schema=QUERY_SCHEMATA[example.schema_],
@@ -271,9 +258,7 @@ def example_query(example: EntityExample, where: str) -> tuple[Query, dict[str, 
     echo = {k: list(v) for k, v in props.items() if any(x.strip() for x in v)}
     if dates:
         echo["birthDate"] = list(dates)
-    for p in COUNTRY_PROPS:
-        if p in echo:
-            echo[p] = list(_countries(echo[p], where))
+    echo.update({p: list(codes) for p, codes in coded.items() if codes})
     return query, echo
 
 

@@ -16,7 +16,7 @@ import time
 from dataclasses import dataclass
 
 from moneytrail.store import Store
-from moneytrail.store.access import ROLES, ApiKey, verify_key
+from moneytrail.store.access import ApiKey, verify_key
 
 KEY_CACHE_SECONDS = 5.0
 LOCAL = ApiKey("local", "--no-auth", "admin", None, "")  # the caller when auth is off
@@ -93,7 +93,3 @@ def token_of(authorization: str | None, x_api_key: str | None) -> str | None:
             return value.strip()
     return None
 
-
-def role_allows(key: ApiKey, role: str) -> bool:
-    assert role in ROLES, role
-    return key.allows(role)
