@@ -13,6 +13,7 @@ from sqlalchemy import Engine, create_engine, event, func, insert, select
 from sqlalchemy.exc import SQLAlchemyError
 
 from moneytrail.model import Entity, Snapshot, version_of
+from moneytrail.store.audit import record_snapshot
 from moneytrail.store.schema import entity_versions, metadata, snapshot_entities, snapshots
 
 _BATCH = 2000
@@ -187,11 +188,13 @@ class Store:
                         {"snapshot_id": snapshot_id, "entity_id": e.id, "version": v,
                          "schema": e.schema.value, "caption": e.caption, "dprk": e.dprk}
                         for e, v in zip(batch, versions)])
+                stored = Snapshot(id=snapshot_id, source=snapshot.source, format=snapshot.format,
+                                  published=snapshot.published, loaded_at=snapshot.loaded_at,
+                                  sha256=snapshot.sha256, files=snapshot.files, counts=counts)
+                record_snapshot(conn, stored)  # in the audit trail, in the same transaction
         except SQLAlchemyError as exc:
             raise StoreError(f"{snapshot.source}: could not write the snapshot: {exc}") from exc
-        return Snapshot(id=snapshot_id, source=snapshot.source, format=snapshot.format,
-                        published=snapshot.published, loaded_at=snapshot.loaded_at,
-                        sha256=snapshot.sha256, files=snapshot.files, counts=counts)
+        return stored
 
     def _insert_versions(self, conn: Any, bodies: dict[str, str]) -> None:
         existing = set(conn.scalars(select(entity_versions.c.version).where(
