@@ -759,6 +759,184 @@ def keys_calls(
     console.print(table)
 
 
+# -- cases and the audit trail ------------------------------------------------------------
+
+cases_app = typer.Typer(help="Alerts from screening hits, by payment or customer; four-eyes "
+                             "decisions (one analyst decides, another approves).",
+                        no_args_is_help=True)
+app.add_typer(cases_app, name="cases")
+audit_app = typer.Typer(help="The hash-chained audit trail of alerts, decisions and list loads.",
+                        no_args_is_help=True)
+app.add_typer(audit_app, name="audit")
+
+
+def _cases_call(fn: Any, *args: Any, **kw: Any) -> Any:
+    """Call a cases function on the store; a refusal is printed and exits 2."""
+    from moneytrail.cases import CaseError
+
+    try:
+        return fn(_store(Settings.from_env()), *args, **kw)
+    except CaseError as exc:
+        err.print(f"[red]error:[/] {escape(str(exc))}")
+        raise typer.Exit(2) from None
+
+
+def _minute(stamp: Optional[str]) -> str:
+    return (stamp or "")[:16].replace("T", " ")
+
+
+def _counts(counts: dict[str, int]) -> str:
+    return ", ".join(f"{n} {status}" for status, n in sorted(counts.items())) or "-"
+
+
+@cases_app.command("list")
+def cases_list(
+    status: Optional[str] = typer.Option(None, help="open or closed (default: both)."),
+    limit: int = typer.Option(50, min=1, max=1000, help="How many, newest first."),
+    as_json: bool = typer.Option(False, "--json", help="Print as JSON."),
+) -> None:
+    """List cases, newest first, with their alerts counted by status."""
+    from moneytrail.cases import list_cases
+
+    found = _cases_call(list_cases, status=status, limit=limit)
+    if as_json:
+        _print_json([c.to_dict() for c in found])
+        return
+    table = Table(title="Cases", title_justify="left")
+    for col in ("id", "subject", "status", "opened", "closed", "alerts"):
+        table.add_column(col)
+    for c in found:
+        table.add_row(str(c.id), f"{c.subject_kind} {escape(c.subject_id)}", c.status,
+                      _minute(c.opened_at), _minute(c.closed_at), _counts(c.counts))
+    console.print(table)
+
+
+@cases_app.command("show")
+def cases_show(
+    case_id: int = typer.Argument(..., help="The case's id (moneytrail cases list)."),
+    as_json: bool = typer.Option(False, "--json", help="Print as JSON."),
+) -> None:
+    """One case: its alerts, and every decision on them."""
+    from moneytrail.cases import get_case
+
+    case = _cases_call(get_case, case_id)
+    if as_json:
+        _print_json(case.to_dict())
+        return
+    console.print(f"[bold]case {case.id}[/]: {case.subject_kind} {escape(case.subject_id)}, "
+                  f"{case.status} (opened {_minute(case.opened_at)}"
+                  f"{', closed ' + _minute(case.closed_at) if case.closed_at else ''}, UTC)")
+    alerts = Table(title="Alerts", title_justify="left")
+    for col in ("alert", "party", "entity", "version", "snapshot", "score", "match", "status"):
+        alerts.add_column(col)
+    decisions = Table(title="Decisions", title_justify="left")
+    for col in ("decision", "alert", "disposition", "state", "by", "reviewed by", "reason / note"):
+        decisions.add_column(col)
+    for a in case.alerts:
+        alerts.add_row(str(a.id), escape(a.party_name), a.entity_id, a.entity_version[:12],
+                       str(a.snapshot_id), f"{a.score:.2f}", a.kind, a.status)
+        for d in a.decisions:
+            text = " / ".join(escape(t) for t in (d.reason, d.review_note) if t)
+            decisions.add_row(str(d.id), str(a.id), d.disposition, d.state, escape(d.decided_by),
+                              escape(d.reviewed_by or ""), text)
+    console.print(alerts)
+    if decisions.row_count:
+        console.print(decisions)
+
+
+@cases_app.command("decide")
+def cases_decide(
+    alert_id: int = typer.Argument(..., help="The alert's id (moneytrail cases show)."),
+    actor: str = typer.Option(..., "--as", help="Who decides (your name)."),
+    disposition: str = typer.Option(..., help="true_match, false_positive or escalate."),
+    reason: Optional[str] = typer.Option(None, help="Why (required for false_positive)."),
+    as_json: bool = typer.Option(False, "--json", help="Print as JSON."),
+) -> None:
+    """Record a disposition of an alert; it is pending until someone else approves it."""
+    from moneytrail.cases import decide
+
+    decision = _cases_call(decide, alert_id, actor, disposition, reason)
+    if as_json:
+        _print_json(decision.to_dict())
+        return
+    console.print(f"decision [bold]{decision.id}[/] ({decision.disposition}) on alert "
+                  f"{alert_id} by {escape(decision.decided_by)} is pending: a different "
+                  f"person approves it with `moneytrail cases approve {decision.id} --as NAME`")
+
+
+@cases_app.command("approve")
+def cases_approve(
+    decision_id: int = typer.Argument(..., help="The pending decision's id."),
+    actor: str = typer.Option(..., "--as", help="Who approves (not who decided)."),
+    note: Optional[str] = typer.Option(None, help="A note for the record."),
+    as_json: bool = typer.Option(False, "--json", help="Print as JSON."),
+) -> None:
+    """Approve a pending decision (four eyes: not by the person who made it); it becomes final."""
+    from moneytrail.cases import approve, get_alert
+
+    decision = _cases_call(approve, decision_id, actor, note)
+    if as_json:
+        _print_json(decision.to_dict())
+        return
+    alert = _cases_call(get_alert, decision.alert_id)
+    console.print(f"decision [bold]{decision.id}[/] ({decision.disposition}) is final: made by "
+                  f"{escape(decision.decided_by)}, approved by {escape(decision.reviewed_by)}; "
+                  f"alert {alert.id} is {alert.status}")
+
+
+@cases_app.command("reject")
+def cases_reject(
+    decision_id: int = typer.Argument(..., help="The pending decision's id."),
+    actor: str = typer.Option(..., "--as", help="Who rejects (not who decided)."),
+    note: str = typer.Option(..., help="Why the decision is wrong."),
+) -> None:
+    """Reject a pending decision; its alert goes back for a new one."""
+    from moneytrail.cases import reject
+
+    decision = _cases_call(reject, decision_id, actor, note)
+    console.print(f"decision [bold]{decision.id}[/] rejected by {escape(decision.reviewed_by)}; "
+                  f"alert {decision.alert_id} awaits a new decision")
+
+
+@audit_app.command("verify")
+def audit_verify(
+    anchor: list[str] = typer.Option([], "--anchor", help=(
+        "SEQ:HASH of a record kept outside the database (as this command prints the head); "
+        "proves no record up to it was cut off or rebuilt. Repeatable.")),
+    chain_only: bool = typer.Option(False, "--chain-only", help=(
+        "Check only the chain, not the rows of cases, alerts, decisions and snapshots.")),
+    as_json: bool = typer.Option(False, "--json", help="Print as JSON."),
+) -> None:
+    """Prove the audit trail: every record linked to the one before and unchanged, every row as
+    recorded. Exits 1 naming the first bad record when it is not."""
+    from moneytrail.store import audit
+
+    try:
+        anchors = [audit.parse_anchor(a) for a in anchor]
+    except ValueError as exc:
+        err.print(f"[red]error:[/] {exc}")
+        raise typer.Exit(2) from None
+    result = audit.verify(_store(Settings.from_env()).engine, anchors=anchors,
+                          rows=not chain_only)
+    if as_json:
+        _print_json(result.to_dict())
+    elif result.ok:
+        console.print(f"[green]audit trail verified[/]: {result.count:,} records"
+                      f"{'' if chain_only else f', {result.rows_checked:,} rows'}"
+                      f"{f', {result.anchors_checked} anchor(s)' if anchors else ''}")
+        console.print(f"head: {result.head_seq}:{result.head_hash}\n(keep it outside the "
+                      "database; `--anchor` it next time to prove nothing was cut off the end)")
+    else:
+        where = f" at record {result.first_bad_seq}" if result.first_bad_seq else ""
+        console.print(f"[bold red]audit trail FAILED{where}[/]: {escape(result.reason or '')}")
+        for problem in result.problems[1:21]:
+            console.print(f"  - {escape(problem.reason)}")
+        if len(result.problems) > 21:
+            console.print(f"  ... and {len(result.problems) - 21:,} more (--json lists all)")
+    if not result.ok:
+        raise typer.Exit(1)
+
+
 _LOOPBACK = ("127.0.0.1", "localhost", "::1")
 
 

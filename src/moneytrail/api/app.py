@@ -10,7 +10,8 @@ Routes and the role each needs (``viewer`` < ``analyst`` < ``admin``):
 - open: ``/healthz``, ``/readyz``, ``/openapi.json``, ``/docs``;
 - viewer: ``/lists``, ``/entities/{id}``, ``/search/{dataset}``, ``/metrics``, ``/algorithms``;
 - analyst: ``/match/{dataset}``, ``/v2/search``, ``/v1/screen``;
-- admin: ``/admin/reload``.
+- admin: ``/admin/reload``;
+- cases (:mod:`moneytrail.api.cases`): viewer reads ``/v1/cases``, analyst decides and reviews.
 
 Every request's body is limited in size (:class:`~moneytrail.api.observe.Guard`); request
 models refuse unknown fields; malformed JSON, wrong types and values out of range are ``422``
@@ -36,6 +37,7 @@ from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
 from starlette.concurrency import run_in_threadpool
 
 from moneytrail.api import dialects
+from moneytrail.api.cases import cases_router
 from moneytrail.api.dialects import (
     MatchRequest,
     MatchResponse,
@@ -211,6 +213,7 @@ def create_app(service: Service, config: ApiConfig = ApiConfig()) -> FastAPI:
                                       for name in unknown[:10]])
 
     app.router.dependencies.append(Depends(strict_query))
+    app.include_router(cases_router(service.store, access))  # /v1/cases, decisions (api/cases)
 
     # -- probes ------------------------------------------------------------------------
 
