@@ -157,7 +157,8 @@ class Reader:
                 continue  # blank lines are not rows
             number += 1
             row = dict(zip(self.columns, values))
-            bad = _undecodable(row.values())
+            # (one search over the row: a search per value was a tenth of reading a file)
+            bad = _undecodable(row.values()) if _SURROGATE.search("".join(values)) else None
             if bad is not None:
                 column = next(c for c, v in row.items() if v == bad)
                 yield RawRow(number, reader.line_num, row,

@@ -568,10 +568,13 @@ class Index:
         return found
 
     def _facts(self) -> np.ndarray:
-        """The postings' per-name facts of every path, one path after the other."""
+        """The postings' per-name facts of every path, one path after the other, one fact per
+        row (gathered a row at a time, each fact comes out contiguous: the arithmetic on them
+        runs about twice as fast as on the strided columns of a gather by name)."""
         found = self._path_facts
         if found is None:
-            found = self._path_facts = np.concatenate([self.postings[p].facts for p in PATHS])
+            found = self._path_facts = np.ascontiguousarray(
+                np.concatenate([self.postings[p].facts for p in PATHS]).T)
         return found
 
     def _unit_bounds(self, units: list[_Unit], slot: np.ndarray
@@ -650,13 +653,13 @@ class Index:
             query_weight, query_left, initials, initials_weight, n_query, path = per_unit[0]
             at_path = name + int(path) * self.name_count
         else:
+            # (a figure per row, gathered per pair: each comes out contiguous)
             query_weight, query_left, initials, initials_weight, n_query, path = \
-                np.array(per_unit, dtype=np.float64)[at].T
+                np.array(per_unit, dtype=np.float64).T.take(at, axis=1)
             at_path = path.astype(np.int64) * self.name_count + name
         # per name: its words' total weight, largest weight, fillers' weight, word count, and
-        # whether it is a person's (one gather)
-        facts = self._facts().take(at_path, axis=0)
-        total, max_weight, filler_weight, counts, person = facts.T
+        # whether it is a person's
+        total, max_weight, filler_weight, counts, person = self._facts().take(at_path, axis=1)
         # coverages as the scorer computes them (0 for a name whose words all weigh 0)
         q_cover = np.minimum(1.0, _ratio(query_sum + initials_weight, query_weight))
         l_cover = np.minimum(1.0, _ratio(list_sum + initials * max_weight, total))
@@ -790,7 +793,8 @@ class Index:
                 query = np.zeros(name.size, dtype=np.int64)
                 _, path, korean, org, vessel = flags[0]
             else:
-                query, path, korean, org, vessel = np.array(flags, dtype=np.int64)[at].T
+                query, path, korean, org, vessel = np.array(flags, dtype=np.int64).T.take(
+                    at, axis=1)
             if any(f[2] or f[3] or f[4] for f in flags):
                 # a name compared with the query on another path is not bounded on tokens
                 other = self.korean_names[name] & (korean == 1)
