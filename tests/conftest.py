@@ -51,3 +51,21 @@ def database_url(request, tmp_path) -> str:
     metadata.drop_all(engine)  # a clean database for every test
     engine.dispose()
     return url
+
+
+LIST_FILES = ("ofac_sdn_2024-05-03/sdn.csv", "un_2026-02-27/consolidated.xml",
+              "uk_ofsi_2018-04-13/ConList.csv", "ofac_cons_2025-12/cons_prim.csv")
+
+
+@pytest.fixture(scope="session")
+def lists_screener(lists_dir: Path):
+    """A Screener over the newest SDN, the UN list, UK OFSI and OFAC consolidated (built once
+    per session: the modules that only use it share it)."""
+    from moneytrail.screening import Screener
+    from moneytrail.sources import detect
+
+    entities = []
+    for rel in LIST_FILES:
+        hit = detect(lists_dir / rel)
+        entities.extend(hit.format.parse(hit.path))
+    return Screener.from_entities(entities, snapshot_ids=(1, 2, 3, 4))

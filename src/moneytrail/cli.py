@@ -761,6 +761,76 @@ def keys_calls(
 
 # -- cases and the audit trail ------------------------------------------------------------
 
+payments_app = typer.Typer(help="Payment messages (ISO 20022 pacs.008/009, pain.001/008; "
+                                "SWIFT MT103/202/101): screen every party, bank, country and "
+                                "free text.", no_args_is_help=True)
+app.add_typer(payments_app, name="payments")
+
+
+@payments_app.command("screen")
+def payments_screen(
+    files: list[Path] = typer.Argument(..., exists=True, dir_okay=False, readable=True,
+                                       help="Message files: XML (one or more messages) or MT "
+                                            "(.fin, .rje: several messages separated by $)."),
+    as_json: bool = typer.Option(False, "--json", help="Print every payment's verdict as JSON."),
+    alerts: bool = typer.Option(True, "--alerts/--no-alerts",
+                                help="Open alerts in the cases store for held payments."),
+) -> None:
+    """Screen payment messages: each payment passes or holds, with its hits. A message that
+    cannot be read is reported (file, message, field, why) and the others go on; exits 1 when
+    a file could not be read at all."""
+    from moneytrail.cases import open_alerts
+    from moneytrail.payments.parse import parse_file
+    from moneytrail.payments.screen import PaymentScreener, alert_hits
+
+    settings = Settings.from_env()
+    screener = _screener(settings)
+    store = _store(settings)
+    payer = PaymentScreener(screener)
+    results, errors = [], []
+    for path in files:
+        parsed = parse_file(path)
+        errors += parsed.errors
+        results += payer.screen(parsed.payments)
+    opened = None
+    if alerts and any(r.hits for r in results):
+        snapshot_of = {s.source: s.id for s in store.latest_snapshots() if s.id is not None}
+        opened = _cases_call(open_alerts, alert_hits(results, snapshot_of),
+                             actor="moneytrail payments screen")
+    held = [r for r in results if r.hits]
+    if as_json:
+        _print_json({"payments": [r.to_dict() for r in results],
+                     "errors": [e.to_dict() for e in errors],
+                     "alerts": opened.to_dict() if opened is not None else None})
+    else:
+        for error in errors:
+            err.print(f"[red]rejected:[/] {escape(str(error))}")
+        table = Table(title=f"{len(held):,} of {len(results):,} payments held",
+                      title_justify="left")
+        for col in ("file", "#", "format", "payment", "amount", "hit", "value", "listed",
+                    "score"):
+            table.add_column(col)
+        for r in held:
+            p = r.payment
+            for i, hit in enumerate(r.hits):
+                first = (p.source, str(p.message_index), p.format, r.payment_id,
+                         f"{p.amount} {p.currency}") if i == 0 else ("",) * 5
+                listed = (f"{hit.entity.caption} ({hit.entity.source})" if hit.entity
+                          else f"embargoed: {hit.detail['country'].upper()}")
+                table.add_row(*map(escape, first), f"{hit.kind} {hit.field}",
+                              escape(hit.value), escape(listed), f"{hit.score:.2f}")
+        if held:
+            console.print(table)
+        console.print(f"{len(results):,} payments screened: {len(results) - len(held):,} pass, "
+                      f"{len(held):,} hold; {len(errors):,} messages rejected")
+        if opened is not None:
+            console.print(f"alerts: {len(opened.alerts_opened):,} opened, "
+                          f"{len(opened.alerts_suppressed):,} suppressed by an earlier false "
+                          f"positive, in case(s) {', '.join(map(str, opened.case_ids))}")
+    if any(e.message_index is None for e in errors):
+        raise typer.Exit(1)
+
+
 cases_app = typer.Typer(help="Alerts from screening hits, by payment or customer; four-eyes "
                              "decisions (one analyst decides, another approves).",
                         no_args_is_help=True)

@@ -39,6 +39,7 @@ from moneytrail.match.score import (
     max_bonus,
     score_pair,
 )
+from moneytrail.match.textscan import Mention, scan
 from moneytrail.model import Entity, IdKind, Name, Schema, Snapshot
 from moneytrail.store import Store
 
@@ -265,6 +266,28 @@ class Screener:
             scored = Scored(0.0, None, ())
         return self._result(target, scored, threshold)
 
+    def scan_text(self, text: str, *, threshold: float | None = None
+                  ) -> list[tuple[Mention, Match]]:
+        """Listed entities named in free text (remittance information, payment instructions,
+        a document's lines): see :mod:`moneytrail.match.textscan`. Each mention comes with the
+        match it makes: a name is scored as a name query with nothing else known and kept
+        when it reaches the threshold; an IMO number, BIC or wallet address decides as the
+        same identifier in a query does. In the order of the text."""
+        threshold = self.threshold if threshold is None else threshold
+        found: list[tuple[Mention, Match]] = []
+        for mention in scan(self.index, text):
+            if mention.kind == "name":
+                query = Query(names=(mention.text,))
+            else:
+                query = Query(names=(), identifiers=((_MENTION_IDS[mention.kind],
+                                                      mention.text),))
+            for position in mention.positions:
+                match = self.compare(query, self.index.entities[position].entity,
+                                     threshold=threshold)
+                if match.match:
+                    found.append((mention, match))
+        return found
+
     def _result(self, entity: Entity, scored: Scored, threshold: float) -> Match:
         name = scored.name
         explanation = {
@@ -281,6 +304,9 @@ class Screener:
         return Match(entity, scored.score, scored.score >= threshold,
                      name.matched.original if name else None,
                      name.query.original if name else None, explanation)
+
+
+_MENTION_IDS = {"imo": IdKind.IMO.value, "bic": IdKind.BIC.value, "crypto": IdKind.CRYPTO.value}
 
 
 def _prepare_query(query: Query) -> tuple[tuple[PreparedName, ...], frozenset[str]]:

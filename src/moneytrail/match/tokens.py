@@ -158,7 +158,11 @@ def token_sim(a: str, b: str) -> float:
         sim = ratio(a, b) / 100.0
     else:
         sim = JaroWinkler.normalized_similarity(a, b)
-    if sim < 0.9 and text.phonetic_key(a) and text.phonetic_key(a) == text.phonetic_key(b):
+    # (words that sound alike; not a word of letters against one with digits, nor one against
+    # a word more than twice as long: AAAAAAAA / AAJ, GGGGGGGG / CK share a key and nothing else)
+    if sim < 0.9 and a.isalpha() and b.isalpha() and \
+            max(len(a), len(b)) <= 2 * min(len(a), len(b)) and \
+            text.phonetic_key(a) and text.phonetic_key(a) == text.phonetic_key(b):
         sim = max(sim, 0.9)
     # Below 0.95 a pair is more likely two different words than a typo: fall off twice as fast
     # (lazarus/lazurnaya 0.87 -> 0.71, one typo in eight letters 0.96 stays) ...
