@@ -775,23 +775,24 @@ def payments_screen(
     as_json: bool = typer.Option(False, "--json", help="Print every payment's verdict as JSON."),
     alerts: bool = typer.Option(True, "--alerts/--no-alerts",
                                 help="Open alerts in the cases store for held payments."),
+    workers: int = typer.Option(1, min=1, max=64, help="Processes screening in parallel."),
 ) -> None:
     """Screen payment messages: each payment passes or holds, with its hits. A message that
     cannot be read is reported (file, message, field, why) and the others go on; exits 1 when
     a file could not be read at all."""
     from moneytrail.cases import open_alerts
     from moneytrail.payments.parse import parse_file
-    from moneytrail.payments.screen import PaymentScreener, alert_hits
+    from moneytrail.payments.screen import PaymentResult, PaymentScreener, alert_hits
 
     settings = Settings.from_env()
     screener = _screener(settings)
     store = _store(settings)
-    payer = PaymentScreener(screener)
+    # (each file whole: a file that breaks half way is one error, none of its payments)
+    items = (item for path in files for parsed in [parse_file(path)]
+             for item in (*parsed.payments, *parsed.errors))
     results, errors = [], []
-    for path in files:
-        parsed = parse_file(path)
-        errors += parsed.errors
-        results += payer.screen(parsed.payments)
+    for verdict in PaymentScreener(screener).screen_stream(items, workers=workers):
+        (results if isinstance(verdict, PaymentResult) else errors).append(verdict)
     opened = None
     if alerts and any(r.hits for r in results):
         snapshot_of = {s.source: s.id for s in store.latest_snapshots() if s.id is not None}

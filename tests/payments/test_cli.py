@@ -63,7 +63,7 @@ def test_screen_hold_case_four_eyes_and_suppression(home):
     # a new payment to the same party on the same entity version: suppressed, no new case
     later = home / "later.xml"
     later.write_bytes(pacs008(creditor="KOREA KWANGSON BANKING CORPORATION", e2e="E2E-L"))
-    third = run("payments", "screen", str(later))
+    third = run("payments", "screen", str(later), "--workers", "2")
     assert third.exit_code == 0, third.output
     assert "1 of 1 payments held" in third.output
     assert "0 opened, 1 suppressed" in third.output

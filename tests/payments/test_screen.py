@@ -3,12 +3,19 @@ countries and free text; every real sample; one verdict per payment."""
 
 from __future__ import annotations
 
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
 
 from moneytrail.payments.parse import parse_bytes, parse_file
-from moneytrail.payments.screen import BIC_PREFIX_SCORE, PaymentScreener, payment_id
+from moneytrail.payments.screen import (
+    BIC_PREFIX_SCORE,
+    PaymentResult,
+    PaymentScreener,
+    alert_hits,
+    payment_id,
+)
 
 
 def pacs008(debtor: str = "Debtor Corp", creditor: str = "Creditor Ltd",
@@ -138,3 +145,36 @@ def test_payment_ids():
     data = pacs008(e2e="E2E-7")
     [p] = parse_bytes(data, "x.xml").payments
     assert payment_id(p) == "MSG-1/E2E-7/TX-1"
+
+
+def test_alert_keys_stay_within_the_stores_limits(lists_screener):
+    long_name = "KOREA KWANGSON BANKING CORP " + "X" * 600
+    verdict = screen_one(lists_screener, pacs008(creditor="KOREA KWANGSON BANKING CORP",
+                                                 e2e="E" * 35))
+    assert verdict.hits
+    hit = replace(verdict.hits[0], party_key="name:" + long_name.lower())
+    other = replace(hit, party_key=hit.party_key + "y")
+    made = alert_hits([PaymentResult(verdict.payment, (hit, other))], {})
+    for h in made:
+        h.check()  # raises when a field cannot be stored
+    assert len({h.party_key for h in made}) == 2 and all(len(h.party_key) <= 512 for h in made)
+
+
+def test_a_stream_on_two_workers_gives_the_verdicts_of_one_in_order(lists_screener):
+    listed = ["KOREA KWANGSON BANKING CORP", "Maria Schneider", "Kim Jong-un", "Hans Becker"]
+    items = []
+    for i in range(9):
+        items += parse_bytes(pacs008(creditor=listed[i % 4], e2e=f"E-{i}"), f"f{i}.xml").payments
+        if i == 4:  # a rejected message passes through in its place
+            items += parse_bytes(b"<Document><x>", "bad.xml").errors
+    one = PaymentScreener(lists_screener).screen_stream(items, chunk_size=4)
+    two = PaymentScreener(lists_screener).screen_stream(items, workers=2, chunk_size=4)
+    one, two = list(one), list(two)
+    assert [type(x).__name__ for x in two] == [type(x).__name__ for x in one]
+    assert type(two[5]).__name__ == "PaymentError" and len(two) == 10
+    verdicts = [(v.payment_id, v.status, [(h.field, h.entity.id if h.entity else None, h.score)
+                                           for h in v.hits]) for v in two if hasattr(v, "hits")]
+    assert verdicts == [(v.payment_id, v.status, [(h.field, h.entity.id if h.entity else None,
+                                                   h.score) for h in v.hits])
+                        for v in one if hasattr(v, "hits")]
+    assert [s for _, s, _ in verdicts] == ["hold", "pass", "hold", "pass"] * 2 + ["hold"]

@@ -11,7 +11,8 @@ Routes and the role each needs (``viewer`` < ``analyst`` < ``admin``):
 - viewer: ``/lists``, ``/entities/{id}``, ``/search/{dataset}``, ``/metrics``, ``/algorithms``;
 - analyst: ``/match/{dataset}``, ``/v2/search``, ``/v1/screen``;
 - admin: ``/admin/reload``;
-- cases (:mod:`moneytrail.api.cases`): viewer reads ``/v1/cases``, analyst decides and reviews.
+- cases (:mod:`moneytrail.api.cases`): viewer reads ``/v1/cases``, analyst decides and reviews;
+- payments (:mod:`moneytrail.api.payments`): analyst, ``/v1/payments/screen``.
 
 Every request's body is limited in size (:class:`~moneytrail.api.observe.Guard`); request
 models refuse unknown fields; malformed JSON, wrong types and values out of range are ``422``
@@ -38,6 +39,7 @@ from starlette.concurrency import run_in_threadpool
 
 from moneytrail.api import dialects
 from moneytrail.api.cases import cases_router
+from moneytrail.api.payments import payments_router
 from moneytrail.api.dialects import (
     MatchRequest,
     MatchResponse,
@@ -214,6 +216,7 @@ def create_app(service: Service, config: ApiConfig = ApiConfig()) -> FastAPI:
 
     app.router.dependencies.append(Depends(strict_query))
     app.include_router(cases_router(service.store, access))  # /v1/cases, decisions (api/cases)
+    app.include_router(payments_router(service, access, serving, _json))  # api/payments
 
     # -- probes ------------------------------------------------------------------------
 

@@ -22,16 +22,20 @@ A payment with any hit is ``hold``, otherwise ``pass``.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping, Sequence
+import hashlib
+import multiprocessing
+from collections import deque
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
+from itertools import islice
 from typing import Any
 
-from moneytrail.cases.model import Hit
+from moneytrail.cases.model import MAX_ID, MAX_KEY, Hit
 from moneytrail.countries import country_code, is_north_korea
 from moneytrail.match.prepare import id_key
 from moneytrail.model import Entity, IdKind, Schema
 from moneytrail.names.text import normalize
-from moneytrail.payments.model import Agent, Party, Payment
+from moneytrail.payments.model import Agent, Party, Payment, PaymentError
 from moneytrail.screening import Match, Query, Screener
 
 #: Embargoed jurisdictions (lower-case ISO alpha-2): North Korea, Iran, Syria, Cuba.
@@ -125,6 +129,38 @@ class PaymentScreener:
         answers = self._answers([q for found in asked for _, _, q in found])
         return [PaymentResult(p, self._hits(p, found, answers))
                 for p, found in zip(payments, asked)]
+
+    def screen_stream(self, items: Iterable[Payment | PaymentError], *, workers: int = 1,
+                      chunk_size: int = 1000) -> Iterator[PaymentResult | PaymentError]:
+        """Each payment's verdict, with the rejected messages passed through, in order, as
+        :func:`moneytrail.payments.parse.iter_payments` gives them. ``workers`` > 1 forks that
+        many processes sharing the screener's index; the items are read here a chunk at a
+        time and at most two chunks per worker are in flight, so memory stays flat in the
+        number of payments."""
+        items = iter(items)
+        chunks = iter(lambda: list(islice(items, chunk_size)), [])
+        if workers <= 1 or "fork" not in multiprocessing.get_all_start_methods():
+            for chunk in chunks:
+                yield from self._screen_chunk(chunk)
+            return
+        global _WORKER
+        _WORKER = self
+        try:
+            with multiprocessing.get_context("fork").Pool(workers) as pool:
+                pending: deque = deque()
+                for chunk in chunks:
+                    pending.append(pool.apply_async(_screen_in_worker, (chunk,)))
+                    while len(pending) >= 2 * workers:
+                        yield from pending.popleft().get()
+                while pending:
+                    yield from pending.popleft().get()
+        finally:
+            _WORKER = None
+
+    def _screen_chunk(self, chunk: list[Payment | PaymentError]
+                      ) -> list[PaymentResult | PaymentError]:
+        verdicts = iter(self.screen([p for p in chunk if isinstance(p, Payment)]))
+        return [next(verdicts) if isinstance(p, Payment) else p for p in chunk]
 
     # -- names ---------------------------------------------------------------------------
 
@@ -247,6 +283,14 @@ class PaymentScreener:
                 for mention, m in self.screener.scan_text(text, threshold=self.threshold)]
 
 
+_WORKER: PaymentScreener | None = None  # set in the parent before forking: shared copy-on-write
+
+
+def _screen_in_worker(chunk: list[Payment | PaymentError]) -> list[PaymentResult | PaymentError]:
+    assert _WORKER is not None
+    return _WORKER._screen_chunk(chunk)
+
+
 def _party_query(party: Party) -> Query:
     countries = tuple(dict.fromkeys(c for c in (party.country, party.country_of_residence,
                                                 party.birth_country) if c))
@@ -295,7 +339,8 @@ def alert_hits(results: Iterable[PaymentResult], snapshot_of: Mapping[str, int])
         for hit in result.hits:
             entity = hit.entity
             hits.append(Hit(
-                subject_kind="payment", subject_id=result.payment_id, party_key=hit.party_key,
+                subject_kind="payment", subject_id=_bounded(result.payment_id, MAX_ID),
+                party_key=_bounded(hit.party_key, MAX_KEY),
                 party_name=hit.value,
                 entity_id=entity.id if entity is not None else f"embargo:{hit.detail['country']}",
                 entity_version=entity.version() if entity is not None else "embargo",
@@ -303,3 +348,11 @@ def alert_hits(results: Iterable[PaymentResult], snapshot_of: Mapping[str, int])
                 score=float(hit.score), kind=hit.kind,
                 detail={"field": hit.field, **hit.detail}))
     return hits
+
+
+def _bounded(key: str, limit: int) -> str:
+    """A key within the store's limit: a longer one (a name or reference of a message that
+    does not keep to the standard's lengths) is cut and told apart by the hash of all of it."""
+    if len(key) <= limit:
+        return key
+    return key[:limit - 33] + "#" + hashlib.sha256(key.encode()).hexdigest()[:32]
