@@ -13,7 +13,7 @@ from moneytrail.cli import app
 from moneytrail.match.prepare import id_key, prepare_name
 from moneytrail.match.score import MIN_SCORE, THRESHOLD, max_bonus, score_pair
 from moneytrail.model import IdKind, Schema
-from moneytrail.screening import Query, Screener, _prepare_query
+from moneytrail.screening import Query, Screener, _prepare_query, _typed
 from moneytrail.sources import detect
 
 LISTS = ("ofac_sdn_2024-05-03/sdn.csv", "un_2026-02-27/consolidated.xml",
@@ -188,6 +188,7 @@ def test_bounds_hold_and_match_equals_brute_force(screener, text):
     for query in (Query.of(text), Query.of(text, schema=Schema.PERSON,
                                            birth_dates=("1984-01-08",), countries=("kp",)),
                   Query.of(text, schema=Schema.ORGANIZATION)):
+        query = _typed(query)  # (as match types it: a legal form makes an organisation)
         names, _ = _prepare_query(query)
         bonus = max_bonus(query.birth_dates, frozenset(query.countries))
         positions, values, _ = index.bounds(names, query.schema, -1.0)
@@ -433,3 +434,30 @@ def test_an_index_read_back_keeps_only_so_many_entities_and_answers_the_same(lis
     got = [[(m.entity.id, m.score) for m in read.match(n)] for n in names]
     assert got == expected and any(expected)
     assert 0 < len(read.index.entities._done) <= 5
+
+
+def test_a_legal_form_makes_a_query_an_organisations(screener):
+    """A name of unknown schema with a legal form is screened as an organisation: a person's
+    one-word alias no longer meets it, nor a legal form read as an acronym."""
+    assert _typed(Query.of("Martin LLC")).schema is Schema.ORGANIZATION
+    assert _typed(Query.of("ООО «Марков»")).schema is Schema.ORGANIZATION  # OOO, in Cyrillic
+    assert _typed(Query.of("Martin Jones")).schema is None
+    assert _typed(Query.of("Martin LLC", schema="Person")).schema is Schema.PERSON
+    persons = [m for m in screener.match("Martin LLC", limit=20, cutoff=0.6)
+               if m.entity.schema is Schema.PERSON]
+    assert persons == []
+    # "Stanley" is also a place, so "plc" was left as the name's one word and read as an acronym
+    found = screener.match("Stanley PLC", limit=10, cutoff=0.6)
+    assert found and not any("acronym" in f["detail"] for m in found
+                             for f in m.explanation["features"])
+
+
+def test_initials_spelling_a_listed_acronym_are_a_candidate_not_a_match(screener):
+    for query, acronym in (("Linda Jones", "LJ"), ("Interfood Group", "IG")):
+        found = [m for m in screener.match(query, limit=20, cutoff=0.6)
+                 if m.matched_name == acronym]
+        # (0.75, and x0.95 for the weak alias both are)
+        assert found and all(not m.match and abs(m.score - 0.75 * 0.95) < 1e-6 for m in found), \
+            query
+    # the other way, an acronym typed as the query, still matches
+    assert top(screener, Query.of("KOMID")).match

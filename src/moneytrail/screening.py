@@ -13,7 +13,7 @@ import gc
 import hashlib
 import os
 import pickle
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import lru_cache
 from pathlib import Path
 from typing import Any, Iterable
@@ -176,7 +176,7 @@ class Screener:
         """:meth:`match` for each query, in order. The queries' bounds are computed together
         (:meth:`~moneytrail.match.index.Index.bounds_many`: a bulk file's chunk costs far less
         so than one query at a time); each answer is the one :meth:`match` gives."""
-        queries = [Query.of(q) if isinstance(q, str) else q for q in queries]
+        queries = [_typed(Query.of(q) if isinstance(q, str) else q) for q in queries]
         if limit <= 0:
             return [[] for _ in queries]
         threshold = self.threshold if threshold is None else threshold
@@ -258,6 +258,7 @@ class Screener:
         target = b if isinstance(b, Entity) else _entity_of(b if isinstance(b, Query)
                                                             else Query.of(b, schema=query.schema))
         threshold = self.threshold if threshold is None else threshold
+        query = _typed(query)
         names, ids = _prepare_query(query)
         prepared = self.index.prepared(target) or prepare_entity(target)
         scored = score_pair(names, query.schema, query.birth_dates, frozenset(query.countries),
@@ -307,6 +308,18 @@ class Screener:
 
 
 _MENTION_IDS = {"imo": IdKind.IMO.value, "bic": IdKind.BIC.value, "crypto": IdKind.CRYPTO.value}
+
+
+def _typed(query: Query) -> Query:
+    """A query of unknown schema whose name carries a legal form (LLC, GmbH, S.A., PLC, OOO)
+    is an organisation's: it is screened as one, and a person's alias of one word no longer
+    meets it (``Martin LLC`` is not ``KHAKI, Parviz`` a.k.a. ``MARTIN``). Payment parties and
+    files without a type column are mostly of unknown schema."""
+    if query.schema is not None or not any(
+            (org := prepare_name(text, None).org) is not None and org.legal_forms
+            for text in query.names if text.strip()):
+        return query
+    return replace(query, schema=Schema.ORGANIZATION)
 
 
 def _prepare_query(query: Query) -> tuple[tuple[PreparedName, ...], frozenset[str]]:
