@@ -383,6 +383,7 @@ def demo(
         render_diff(store.diff(pair[0].id, pair[1].id), limit=15)  # type: ignore[arg-type]
     screener = _demo_screening(store)
     _demo_bulk(screener, store, settings.home)
+    _demo_payments(screener, store, settings.home)
     if any(not o.ok for o in outcomes):
         raise typer.Exit(1)
 
@@ -463,6 +464,48 @@ def _demo_bulk(screener: "Screener", store: Store, home: Path) -> None:
                               f"{escape(record['name'])} ({record['source']} "
                               f"{record['source_id']}) {float(record['score']):.2f}")
     console.print(f"  results: {output}; problems by row: {output}.errors.csv")
+
+
+# Three MT103s as a bank's outgoing file holds them: an ordinary one, one to a listed North Korean
+# bank's BIC for freight on a listed vessel, and one the parser must reject and go on.
+DEMO_PAYMENTS = "$".join(
+    "{1:F01BANKDEFFAXXX0000000000}{2:I103BANKUS33XXXXN}{4:\n:20:" + ref + "\n:23B:CRED\n"
+    + amount + ":50K:/DE89370400440532013000\nHANS BECKER GMBH\nFRANKFURT\n" + beneficiary
+    + ":70:" + remittance + "\n:71A:SHA\n-}"
+    for ref, amount, beneficiary, remittance in (
+        ("PAY-001", ":32A:260115EUR12500,00\n", ":59:/FR7630006000011234567890189\n"
+         "MARIE DUPONT\nLYON\n", "INVOICE 2026-118"),
+        ("PAY-002", ":32A:260115USD98000,00\n", ":57A:FTBDKPPY\n:59:/001\nCHONMA TRADING\n"
+         "PYONGYANG\n", "FREIGHT MV CHON MA SAN IMO 8660313"),
+        ("PAY-003", "", ":59:/002\nACME LTD\n", "NO AMOUNT")))
+
+
+def _demo_payments(screener: "Screener", store: Store, home: Path) -> None:
+    from moneytrail.cases import open_alerts
+    from moneytrail.payments.parse import parse_file
+    from moneytrail.payments.screen import PaymentScreener, alert_hits
+
+    path = home / "demo_payments.rje"
+    path.write_text(DEMO_PAYMENTS, encoding="ascii")
+    parsed = parse_file(path)
+    results = PaymentScreener(screener).screen(parsed.payments)
+    console.print(f"\n[bold]Screening payments[/] ({path.name}, as `moneytrail payments screen` "
+                  f"does): {len(results)} payments, {len(parsed.errors)} message rejected")
+    for error in parsed.errors:
+        console.print(f"  rejected: {escape(str(error))}")
+    for r in results:
+        console.print(f"  {r.payment_id} {r.payment.amount} {r.payment.currency}: "
+                      f"[bold]{r.status.upper()}[/]")
+        for hit in r.hits:
+            listed = (f"{hit.entity.caption} ({hit.entity.source})" if hit.entity
+                      else f"embargoed {hit.detail['country'].upper()}")
+            console.print(f"      {hit.kind} {hit.field} {escape(hit.value)!r} -> "
+                          f"{escape(listed)} {hit.score:.2f}")
+    snapshot_of = {s.source: s.id for s in store.latest_snapshots() if s.id is not None}
+    opened = open_alerts(store, alert_hits(results, snapshot_of), actor="moneytrail demo")
+    console.print(f"  alerts: {len(opened.alerts_opened)} opened in case(s) "
+                  f"{', '.join(map(str, opened.case_ids))} ({len(opened.alerts_existing)} already "
+                  f"open): review them with `moneytrail cases show`")
 
 
 # -- bulk screening ----------------------------------------------------------------------------

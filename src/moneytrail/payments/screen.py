@@ -266,7 +266,8 @@ class PaymentScreener:
                 code = getattr(holder, attr, None)
                 if code:
                     add(f"{role}.{attr}", code.lower(), code, attr)
-            if holder.bic:
+            # (an agent's country is its BIC's where the message gives no address)
+            if holder.bic and holder.bic[4:6].lower() != (holder.country or ""):
                 add(f"{role}.bic", holder.bic[4:6].lower(), holder.bic, "the BIC's country code")
             for line in holder.address_lines:
                 if is_north_korea(line):
