@@ -22,7 +22,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from enum import StrEnum
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, NamedTuple
 
 if TYPE_CHECKING:
     from moneytrail.model import Entity
@@ -73,8 +73,7 @@ UNDIRECTED = frozenset({EdgeKind.FAMILY, EdgeKind.ASSOCIATE, EdgeKind.LINKED_TO,
                         EdgeKind.UNKNOWN_LINK}) | frozenset(k for k in EdgeKind if k.shared)
 
 
-@dataclass(frozen=True, slots=True)
-class Provenance:
+class Provenance(NamedTuple):
     """Where an edge was read, precise enough to check it by hand in the source.
 
     ``source`` is the list (``ofac_sdn``), ``entity_id`` the entry holding the statement,
@@ -93,7 +92,7 @@ class Provenance:
 
     def to_dict(self) -> dict[str, str]:
         """JSON-ready, empty fields left out."""
-        return {k: v for k in self.__slots__ if (v := getattr(self, k)) is not None}
+        return {k: v for k, v in zip(self._fields, self) if v is not None}
 
 
 @dataclass(frozen=True, slots=True)
@@ -120,9 +119,12 @@ class Node:
         return out
 
 
-@dataclass(frozen=True, slots=True)
-class Edge:
-    """A directed, typed link between two nodes (by id), with the statement it came from."""
+class Edge(NamedTuple):
+    """A directed, typed link between two nodes (by id), with the statement it came from.
+
+    A named tuple rather than a frozen dataclass: as immutable, and three times cheaper to
+    make, which is most of the build time of a million-edge graph.
+    """
 
     src: str
     dst: str
