@@ -150,3 +150,13 @@ def _add_snapshot(env) -> None:
     outcome = lists_cap.load_file(store, found[0], force=True)
     assert outcome.ok, outcome.error
 
+
+
+def test_freed_memory_goes_back_to_the_system_where_glibc_can():
+    import platform
+
+    from moneytrail.api import service as service_module
+
+    if platform.system() == "Linux" and platform.libc_ver()[0] == "glibc":
+        assert service_module._LIBC is not None  # malloc_trim found
+    service_module.release_freed_memory()  # (never raises, also where there is none)

@@ -20,6 +20,8 @@ A reload that fails leaves the current lists in service and is reported by ``/re
 
 from __future__ import annotations
 
+import ctypes
+import ctypes.util
 import gc
 import logging
 import multiprocessing
@@ -102,6 +104,27 @@ MEMO_ITEMS = 20_000  # entries each memo cache of the matcher may hold (match/ca
 TRIM_EVERY = 1_000  # requests between two trims of the memo caches
 
 
+def _libc() -> Any:
+    name = ctypes.util.find_library("c")
+    try:
+        libc = ctypes.CDLL(name) if name else None
+    except OSError:
+        return None
+    return libc if libc is not None and hasattr(libc, "malloc_trim") else None
+
+
+_LIBC = _libc()
+
+
+def release_freed_memory() -> None:
+    """Hand the memory the C allocator holds free back to the system (glibc's
+    ``malloc_trim``; elsewhere nothing). Freed blocks in the middle of the heap otherwise stay
+    with the process: after a reload the old index's ~60 MB did (measured: 408 -> 344 MB
+    resident). About a millisecond."""
+    if _LIBC is not None:
+        _LIBC.malloc_trim(0)
+
+
 class Service:
     """The lists in service and their reloads (see the module doc)."""
 
@@ -150,11 +173,12 @@ class Service:
 
         Every :data:`TRIM_EVERY` requests, the matcher's memo caches that grew past
         :data:`MEMO_ITEMS` entries are emptied (:func:`moneytrail.match.caches.trim`): sized
-        for bulk runs, they would take the process past 500 MB.
+        for bulk runs, they would take the process past 500 MB. What they held goes back to
+        the system (:func:`release_freed_memory`).
         """
         self._answered += 1
-        if self._answered % TRIM_EVERY == 0:
-            trim_caches(MEMO_ITEMS)
+        if self._answered % TRIM_EVERY == 0 and trim_caches(MEMO_ITEMS):
+            release_freed_memory()
         if self._answered % SETTLE_EVERY == 0:
             gc.collect(1)
             gc.freeze()
@@ -200,6 +224,9 @@ class Service:
                 old = self._current
                 generation = old.generation + 1 if old else 1
                 self._current = Serving(screener, snaps, time.time(), generation)
+                del old  # (requests still running on it keep it until they finish)
+                gc.collect()
+                release_freed_memory()
                 status = ReloadStatus(True, time.time(), ids, changed=True,
                                       seconds=time.perf_counter() - started)
                 log.info("lists in service: snapshots %s (generation %d, %.1f s)",
