@@ -228,3 +228,15 @@ def test_report_lists_all_owners_and_marks_blocked_ones():
         "t:X": True, "t:Y": True, "t:N": False}
     assert data["proof"][0]["provenance"] == {"source": "t", "entity_id": "t:X",
                                               "field": "relations[0] owns", "value": "t:C"}
+
+
+def test_a_long_chain_is_proved_without_recursion_limits():
+    # 3,000 companies each owning 50% of the next: every one blocked, the last one's proof
+    # is the whole chain, in order, from the listed owner down
+    n = 3000
+    g = graph(*(ent(f"E{i}", owns(f"E{i + 1}", 50), listed=i == 0) for i in range(n)),
+              ent(f"E{n}"))
+    last = status(g, f"E{n}")
+    assert last.blocked and len(last.proof) == n
+    assert stakes(last.proof[:2]) == [("E0", "E1", 50), ("E1", "E2", 50)]
+    assert stakes(last.proof[-1:]) == [(f"E{n - 1}", f"E{n}", 50)]

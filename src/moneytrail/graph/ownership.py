@@ -21,8 +21,8 @@ or starts after it, holds nothing (FollowTheMoney registries keep ended stakes w
 from __future__ import annotations
 
 from collections import deque
-from collections.abc import Callable
-from dataclasses import dataclass
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
 from datetime import date
 
 from moneytrail.graph.model import Edge, EdgeKind, Graph, Node, NodeKind
@@ -80,7 +80,16 @@ class BlockStatus:
     blocked_share: float
     stakes: tuple[Stake, ...] = ()
     unknown: tuple[Stake, ...] = ()
-    proof: tuple[Stake, ...] = ()
+    # the fixed point's state, shared by every status of one run: a proof is walked when asked
+    # for, so the rule over a long chain stays linear instead of proving every link's chain
+    _proofs: _Proofs | None = field(default=None, repr=False, compare=False)
+
+    @property
+    def proof(self) -> tuple[Stake, ...]:
+        """The stakes that block this node (empty unless it is blocked by ownership)."""
+        if not self.blocked or self.by_listing or self._proofs is None:
+            return ()
+        return self._proofs.of(self.id)
 
     @property
     def undetermined(self) -> bool:
@@ -134,7 +143,7 @@ def ofac_blocked(graph: Graph, *, listed: Listed | None = None,
                 how[edge.dst] = "ownership"
                 queue.append(edge.dst)
 
-    proofs: dict[str, tuple[Stake, ...]] = {}
+    proofs = _Proofs(how, counted)
     out: dict[str, BlockStatus] = {}
     for node in graph.nodes():
         if node.kind is NodeKind.VALUE:
@@ -144,34 +153,57 @@ def ofac_blocked(graph: Graph, *, listed: Listed | None = None,
         out[nid] = BlockStatus(
             id=nid, blocked=blocked_by is not None, by_listing=blocked_by == "listing",
             blocked_share=share.get(nid, 0.0), stakes=tuple(counted.get(nid, ())),
-            unknown=tuple(unknown.get(nid, ())),
-            proof=_proof(nid, how, counted, proofs) if blocked_by == "ownership" else ())
+            unknown=tuple(unknown.get(nid, ())), _proofs=proofs)
     return out
 
 
-def _proof(nid: str, how: dict[str, str], counted: dict[str, list[Stake]],
-           memo: dict[str, tuple[Stake, ...]]) -> tuple[Stake, ...]:
+class _Proofs:
+    """The fixed point's blocked nodes and counted stakes, and the proofs walked so far."""
+
+    __slots__ = ("counted", "how", "memo")
+
+    def __init__(self, how: dict[str, str], counted: dict[str, list[Stake]]) -> None:
+        self.how = how
+        self.counted = counted
+        self.memo: dict[str, tuple[Stake, ...]] = {}
+
+    def of(self, nid: str) -> tuple[Stake, ...]:
+        """The proof of one node (see :func:`_proof`), walked once."""
+        found = self.memo.get(nid)
+        if found is None:
+            found = self.memo[nid] = _proof(nid, self.how, self.counted)
+        return found
+
+
+def _proof(nid: str, how: dict[str, str], counted: dict[str, list[Stake]]) -> tuple[Stake, ...]:
     """The stakes that block ``nid``, each owner blocked by ownership proved first.
 
-    Only owners that were blocked when their stake was counted are in ``counted``, so every
-    stake here is a blocked owner's; a cycle (A owns B owns A) is cut by the ``seen`` set.
+    Only blocked owners' stakes are in ``counted``. A depth-first walk with its own stack (an
+    ownership chain may be longer than Python's recursion limit); an owner already proved, or
+    on the current chain (a cross-holding), is not walked again.
     """
-    if nid in memo:
-        return memo[nid]
     chain: list[Stake] = []
-    seen: set[int] = set()
-
-    def visit(node: str, path: frozenset[str]) -> None:
-        for stake in counted.get(node, ()):
-            if how.get(stake.owner) == "ownership" and stake.owner not in path:
-                visit(stake.owner, path | {stake.owner})
-            if id(stake) not in seen:
-                seen.add(id(stake))
-                chain.append(stake)
-
-    visit(nid, frozenset({nid}))
-    memo[nid] = tuple(chain)
-    return memo[nid]
+    done: set[str] = set()
+    on_path = {nid}
+    # (node, its stakes still to emit, the stake to emit once the node is proved)
+    stack: list[tuple[str, Iterator[Stake], Stake | None]] = [
+        (nid, iter(counted.get(nid, ())), None)]
+    while stack:
+        node, stakes, then = stack[-1]
+        for stake in stakes:
+            owner = stake.owner
+            if how.get(owner) == "ownership" and owner not in on_path and owner not in done:
+                on_path.add(owner)
+                stack.append((owner, iter(counted.get(owner, ())), stake))
+                break
+            chain.append(stake)
+        else:
+            stack.pop()
+            on_path.discard(node)
+            done.add(node)
+            if then is not None:
+                chain.append(then)
+    return tuple(chain)
 
 
 @dataclass(frozen=True, slots=True)
