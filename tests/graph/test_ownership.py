@@ -240,3 +240,15 @@ def test_a_long_chain_is_proved_without_recursion_limits():
     assert last.blocked and len(last.proof) == n
     assert stakes(last.proof[:2]) == [("E0", "E1", 50), ("E1", "E2", 50)]
     assert stakes(last.proof[-1:]) == [(f"E{n - 1}", f"E{n}", 50)]
+
+
+def test_a_stake_stated_at_both_ends_counts_once():
+    # X's entry says it owns 30% of A; A's entry says X owns 30% of it: one stake, not 60%.
+    g = graph(ent("X", owns("A", 30), listed=True),
+              ent("A", Relation(kind=RelationKind.OWNED_BY, target="t:X", share=30)))
+    a = status(g, "A")
+    assert not a.blocked and a.blocked_share == 30 and len(a.stakes) == 1
+    assert [lt.share for lt in lookthrough(g, "t:A", as_of=DAY)] == [30]
+    # two holdings of 30% stated by the same entry (two records) are two holdings
+    g2 = graph(ent("X", owns("A", 30, id="r1"), owns("A", 30, id="r2"), listed=True), ent("A"))
+    assert status(g2, "A").blocked and status(g2, "A").blocked_share == 60

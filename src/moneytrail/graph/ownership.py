@@ -43,6 +43,30 @@ def _today(as_of: str | None) -> str:
     return as_of or date.today().isoformat()
 
 
+def _current_stakes(edges: list[Edge], day: str) -> list[Edge]:
+    """The ownership edges among ``edges`` that hold on ``day``, each stake once.
+
+    One stake can be stated at both ends (the owner's list entry names its subsidiary, the
+    subsidiary's names its parent; FtM's record read twice): the same owner, owned, share and
+    dates stated by the other end, or under the same record id, is that stake again and would
+    count twice. The same figures stated twice by one entry in two records are two holdings.
+    """
+    out: list[Edge] = []
+    first: dict[tuple[object, ...], tuple[str, str | None]] = {}
+    for edge in edges:
+        if edge.kind is not EdgeKind.OWNERSHIP or not edge.current(day):
+            continue
+        sig = (edge.src, edge.dst, edge.share, edge.start_date, edge.end_date)
+        prov = edge.provenance
+        seen = first.get(sig)
+        if seen is not None and (seen[0] != prov.entity_id
+                                 or (prov.record is not None and seen[1] == prov.record)):
+            continue
+        first.setdefault(sig, (prov.entity_id, prov.record))
+        out.append(edge)
+    return out
+
+
 @dataclass(frozen=True, slots=True)
 class Stake:
     """One ownership edge as a stake: ``owner`` holds ``share`` percent (None: unknown) of
@@ -130,8 +154,8 @@ def ofac_blocked(graph: Graph, *, listed: Listed | None = None,
     unknown: dict[str, list[Stake]] = {}
     while queue:
         owner = queue.popleft()
-        for edge in graph.out_edges(owner, (EdgeKind.OWNERSHIP,)):
-            if not edge.current(day) or edge.dst == owner:
+        for edge in _current_stakes(graph.out_edges(owner), day):
+            if edge.dst == owner:
                 continue
             stake = Stake(owner, edge.dst, edge.share, edge)
             if edge.share is None:
@@ -242,8 +266,8 @@ def lookthrough(graph: Graph, entity_id: str, *, as_of: str | None = None,
         if len(chain) >= max_depth:
             continue
         on_path = {entity_id, *(s.owner for s in chain)}
-        for edge in reversed(graph.in_edges(node, (EdgeKind.OWNERSHIP,))):
-            if not edge.current(day) or edge.src in on_path:
+        for edge in reversed(_current_stakes(graph.in_edges(node), day)):
+            if edge.src in on_path:
                 continue
             stake = Stake(edge.src, node, edge.share, edge)
             path = (stake, *chain)  # owner first: read top-down, as a chain of holdings
@@ -372,7 +396,7 @@ def ownership_report(graph: Graph, entity_id: str, *, listed: Listed | None = No
     if statuses is None:
         statuses = ofac_blocked(graph, listed=listed, as_of=day)
     owners = tuple(Stake(e.src, e.dst, e.share, e)
-                   for e in graph.in_edges(entity_id, (EdgeKind.OWNERSHIP,)) if e.current(day))
+                   for e in _current_stakes(graph.in_edges(entity_id), day))
     blocked = frozenset(s.owner for s in owners
                         if s.owner in statuses and statuses[s.owner].blocked)
     status = statuses.get(entity_id) or BlockStatus(entity_id, False, False, 0.0)
