@@ -20,12 +20,16 @@ from __future__ import annotations
 import gc
 import re
 from collections.abc import Iterable
+from typing import TYPE_CHECKING
 
 from moneytrail.countries import country_code
 from moneytrail.graph.model import Edge, EdgeKind, Graph, Node, NodeKind, Provenance
 from moneytrail.match.prepare import id_key
 from moneytrail.model import Address, Entity, IdKind, NameKind, Relation, RelationKind, Schema
 from moneytrail.names.text import normalize
+
+if TYPE_CHECKING:
+    from moneytrail.store.store import Store
 
 #: Relation kind -> (edge kind, True when the edge runs target -> holder).
 RELATION_EDGES: dict[RelationKind, tuple[EdgeKind, bool]] = {
@@ -111,7 +115,7 @@ def _build(entities: Iterable[Entity]) -> Graph:
     return graph
 
 
-def graph_from_store(store, sources: Iterable[str] | None = None) -> Graph:
+def graph_from_store(store: Store, sources: Iterable[str] | None = None) -> Graph:
     """The graph of the newest snapshot of every list in ``store`` (or of ``sources`` only):
     the lists in service, as the Screener reads them."""
     wanted = set(sources) if sources is not None else None
