@@ -875,6 +875,123 @@ def payments_screen(
         raise typer.Exit(1)
 
 
+graph_app = typer.Typer(help="Networks of the listed: who owns whom (the OFAC 50% rule), who "
+                             "shares an address, phone, wallet or ship, and how far a party "
+                             "stands from a listed one.", no_args_is_help=True)
+app.add_typer(graph_app, name="graph")
+
+
+def _graph_and_id(query: str) -> tuple[Any, str]:
+    """The graph of the lists in service and the one node ``query`` names (an id or an exact
+    name); several or none is a clear error (exit 2)."""
+    from moneytrail.graph import Graph
+
+    store = _store(Settings.from_env())
+    if not store.latest_snapshots():
+        err.print("[red]error:[/] no lists loaded; run [bold]moneytrail lists update[/] first")
+        raise typer.Exit(1)
+    graph = Graph.from_store(store)
+    found = graph.find(query)
+    if not found:
+        err.print(f"[red]error:[/] no entity with the id or the exact name {query!r}; "
+                  f"find it with [bold]moneytrail screen[/]")
+        raise typer.Exit(2)
+    if len(found) > 1:
+        err.print(f"[red]error:[/] {len(found)} entities are named {query!r}; give one id:")
+        for node_id in found:
+            node = graph.node(node_id)
+            err.print(f"  {node_id}  {escape(node.caption)} ({node.source})")
+        raise typer.Exit(2)
+    return graph, found[0]
+
+
+def _where(edge: Any) -> str:
+    p = edge.provenance
+    return f"{p.source} {p.entity_id} {p.field}"
+
+
+@graph_app.command("ownership")
+def graph_ownership(
+    query: str = typer.Argument(..., help="An entity id (ofac_sdn:12345) or its exact name."),
+    as_of: Optional[str] = typer.Option(None, "--as-of", help="Stakes held on this date "
+                                                               "(YYYY-MM-DD; default today)."),
+    as_json: bool = typer.Option(False, "--json", help="Print as JSON."),
+) -> None:
+    """Who owns an entity, and whether it is blocked: OFAC's 50% rule (stakes of every blocked
+    owner added up, in full along a chain), with the chain of stakes that proves it; the
+    look-through (multiplied) shares; and the EU/UK "owned or controlled" flag."""
+    from moneytrail.graph import ownership_report
+
+    graph, node_id = _graph_and_id(query)
+    report = ownership_report(graph, node_id, as_of=as_of)
+    if as_json:
+        _print_json(report.to_dict())
+        return
+    node, status = report.node, report.status
+    verdict = ("[bold red]BLOCKED[/] (listed)" if status.by_listing else
+               f"[bold red]BLOCKED[/] (blocked owners hold {status.blocked_share:g}%)"
+               if status.blocked else
+               f"not blocked (blocked owners hold {status.blocked_share:g}%)")
+    console.print(f"[bold]{escape(node.caption)}[/] ({node.id}): {verdict}")
+    if status.undetermined:
+        console.print("  [yellow]undetermined[/]: blocked owners hold stakes of unknown size")
+    table = Table(title="owners (stakes held now)", title_justify="left")
+    for col in ("owner", "share", "blocked owner", "stated in"):
+        table.add_column(col)
+    for stake in report.owners:
+        owner = graph.node(stake.owner)
+        table.add_row(escape(f"{owner.caption} ({owner.id})"),
+                      "unknown" if stake.share is None else f"{stake.share:g}%",
+                      "yes" if stake.owner in report.blocked_owners else "",
+                      escape(_where(stake.edge)))
+    console.print(table if report.owners else "  no owners stated")
+    if status.proof:
+        console.print("[bold]proof[/] (each stake as the list states it):")
+        for stake in status.proof:
+            share = "unknown" if stake.share is None else f"{stake.share:g}%"
+            console.print(f"  {escape(graph.node(stake.owner).caption)} --{share}--> "
+                          f"{escape(graph.node(stake.owned).caption)}  "
+                          f"[dim]{escape(_where(stake.edge))}[/]")
+    for owner in report.lookthrough[:10]:
+        console.print(f"  look-through: {escape(graph.node(owner.owner).caption)} "
+                      f"{owner.share:g}%")
+    flag = report.owned_or_controlled
+    console.print(f"EU/UK owned or controlled by a listed party: "
+                  f"{'yes' if flag.flag else 'possibly' if flag.possible else 'no'}")
+
+
+@graph_app.command("exposure")
+def graph_exposure(
+    query: str = typer.Argument(..., help="An entity id or its exact name."),
+    max_hops: int = typer.Option(3, "--max-hops", min=1, max=6, help="Hops at most."),
+    limit: int = typer.Option(20, min=1, max=1000, help="Listed parties shown at most."),
+    as_json: bool = typer.Option(False, "--json", help="Print as JSON."),
+) -> None:
+    """The listed parties within a few hops of an entity, best first, each with its path: a
+    score that decays with each hop and depends on the kind of link (ownership > directorship >
+    shared address > shared phone)."""
+    from moneytrail.graph import exposure
+
+    graph, node_id = _graph_and_id(query)
+    found = exposure(graph, node_id, max_hops=max_hops, limit=limit)
+    if as_json:
+        _print_json({"id": node_id, "max_hops": max_hops, "exposure": [e.to_dict()
+                                                                        for e in found]})
+        return
+    start = graph.node(node_id)
+    console.print(f"[bold]{escape(start.caption)}[/] ({node_id}): {len(found)} listed "
+                  f"part{'y' if len(found) == 1 else 'ies'} within {max_hops} hops")
+    for e in found:
+        target = graph.node(e.id)
+        console.print(f"  {e.score:.3f}  {escape(target.caption)} ({e.id}, "
+                      f"{', '.join(target.programs) or '-'}), {e.hops} hop(s)")
+        for hop in e.edges:
+            for edge in hop:
+                console.print(f"      {escape(graph.node(edge.src).caption)} "
+                              f"-[{edge.kind.value}]- {escape(graph.node(edge.dst).caption)}  "
+                              f"[dim]{escape(_where(edge))}[/]")
+
+
 cases_app = typer.Typer(help="Alerts from screening hits, by payment or customer; four-eyes "
                              "decisions (one analyst decides, another approves).",
                         no_args_is_help=True)

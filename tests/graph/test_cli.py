@@ -1,0 +1,65 @@
+"""`moneytrail graph ownership|exposure` over a store holding the real ZALA ownership network
+(an FtM export) and the UN list: the verdict, the owners with where each stake is stated, the
+proof, and clear errors for a name that is not there or names several."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+from typer.testing import CliRunner
+
+from moneytrail.cli import app
+from tests.graph.test_ftm_ownership import AEROSCAN, CST, ZAKHAROV
+
+
+def run(*args: str):
+    return CliRunner().invoke(app, list(args))
+
+
+@pytest.fixture(scope="module")
+def home(tmp_path_factory, data_dir):
+    home = tmp_path_factory.mktemp("graph")
+    mp = pytest.MonkeyPatch()
+    mp.setenv("MONEYTRAIL_HOME", str(home))
+    mp.delenv("MONEYTRAIL_DATABASE_URL", raising=False)
+    mp.setenv("COLUMNS", "220")
+    for path in (data_dir / "ftm" / "zala_entities.ftm.json", data_dir / "lists" / "un_2026-02-27"):
+        loaded = run("lists", "update", "--from", str(path))
+        assert loaded.exit_code == 0, loaded.output
+    yield home
+    mp.undo()
+
+
+def test_ownership_blocked_by_a_listed_owner_with_its_proof(home):
+    out = run("graph", "ownership", AEROSCAN, "--as-of", "2024-03-10", "--json")
+    assert out.exit_code == 0, out.output
+    report = json.loads(out.stdout)
+    assert (report["blocked"], report["by_listing"], report["blocked_share"]) == (True, False, 100)
+    assert [(s["owner"], s["owned"], s["share"]) for s in report["proof"]] == \
+        [(ZAKHAROV, AEROSCAN, 100.0)]
+    assert report["proof"][0]["provenance"]["source"] == "ftm_zala"
+    text = run("graph", "ownership", AEROSCAN, "--as-of", "2024-03-10")
+    assert text.exit_code == 0 and "BLOCKED" in text.output and "(blocked owners hold 100%)" \
+        in text.output and "--100%-->" in text.output
+    # after Zakharov's stake ended, nobody listed owns it
+    later = json.loads(run("graph", "ownership", AEROSCAN, "--as-of", "2025-01-01",
+                           "--json").stdout)
+    assert later["blocked"] is False and later["proof"] == []
+
+
+def test_ownership_of_a_listed_company_names_its_owners(home):
+    report = json.loads(run("graph", "ownership", CST, "--as-of", "2026-01-01", "--json").stdout)
+    assert report["by_listing"] is True
+    owners = {(o["owner"], o["share"], o["owner_blocked"]) for o in report["owners"]}
+    assert (ZAKHAROV, 51.0, True) in owners
+
+
+def test_exposure_and_errors(home):
+    out = run("graph", "exposure", AEROSCAN, "--json")
+    assert out.exit_code == 0, out.output
+    found = json.loads(out.stdout)["exposure"]
+    assert found and found[0]["via"][0] == AEROSCAN and all(e["hops"] <= 3 for e in found)
+    assert ZAKHAROV in {e["id"] for e in found}
+    missing = run("graph", "ownership", "No Such Company Anywhere")
+    assert missing.exit_code == 2 and "moneytrail screen" in missing.output
