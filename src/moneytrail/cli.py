@@ -992,6 +992,86 @@ def graph_exposure(
                               f"[dim]{escape(_where(edge))}[/]")
 
 
+@graph_app.command("clusters")
+def graph_clusters(
+    program: Optional[str] = typer.Option(None, help="Only groups holding a party listed under "
+                                                     "this program (DPRK matches DPRK2-4 and "
+                                                     "the UN's KPi)."),
+    min_size: int = typer.Option(2, "--min-size", min=2, help="Members at least."),
+    limit: int = typer.Option(20, min=1, max=10_000, help="Groups shown at most."),
+    as_json: bool = typer.Option(False, "--json", help="Print as JSON."),
+) -> None:
+    """Connected groups of parties (by ownership, directorship, any stated link, or a shared
+    address, phone, passport, IMO number or wallet), largest first: their listed members and the
+    unlisted ones beside them (candidate front companies)."""
+    from moneytrail.graph import Graph
+    from moneytrail.graph.clusters import clusters
+
+    store = _store(Settings.from_env())
+    found = clusters(Graph.from_store(store), program=program, min_size=min_size)
+    if as_json:
+        _print_json({"program": program, "clusters": [c.to_dict() for c in found[:limit]],
+                     "total": len(found)})
+        return
+    console.print(f"{len(found):,} connected group(s)"
+                  f"{f' around {program}' if program else ''}; the largest {min(limit, len(found))}:")
+    for i, cluster in enumerate(found[:limit], 1):
+        kinds = ", ".join(f"{kind} {n}" for kind, n in cluster.edge_kinds)
+        console.print(f"[bold]{i}.[/] {cluster.size} members: {len(cluster.listed)} listed, "
+                      f"{len(cluster.unlisted)} not listed [dim]({kinds})[/]")
+        for node in cluster.listed:
+            console.print(f"    listed      {escape(node.caption)} ({node.id}, "
+                          f"{', '.join(node.programs) or '-'})")
+        for node in cluster.unlisted:
+            console.print(f"    [yellow]not listed[/]  {escape(node.caption)} ({node.id})")
+
+
+@graph_app.command("export")
+def graph_export(
+    output: Path = typer.Option(..., "-o", "--output", help="The file to write."),
+    fmt: str = typer.Option("graphml", "--format", help="graphml, gexf or cytoscape (JSON)."),
+    around: Optional[str] = typer.Option(None, help="Only this entity's neighbourhood (an id or "
+                                                    "its exact name)."),
+    hops: int = typer.Option(2, min=1, max=6, help="The neighbourhood's radius."),
+) -> None:
+    """The graph (or one entity's neighbourhood) for Gephi or Cytoscape, every node with its
+    list and programs, every edge with where it is stated."""
+    from moneytrail.graph import Graph
+    from moneytrail.graph.export import neighbourhood, to_cytoscape, to_gexf, to_graphml
+
+    if fmt not in ("graphml", "gexf", "cytoscape"):
+        raise typer.BadParameter("--format must be graphml, gexf or cytoscape")
+    if around is not None:
+        graph, node_id = _graph_and_id(around)
+        nodes: Any = neighbourhood(graph, node_id, hops)
+    else:
+        graph, nodes = Graph.from_store(_store(Settings.from_env())), None
+    if fmt == "graphml":
+        to_graphml(graph, output, nodes)
+    elif fmt == "gexf":
+        to_gexf(graph, output, nodes)
+    else:
+        output.write_text(json.dumps(to_cytoscape(graph, nodes), ensure_ascii=False),
+                          encoding="utf-8")
+    count = len(nodes) if nodes is not None else len(graph)
+    console.print(f"wrote {count:,} nodes to {output} ({fmt})")
+
+
+@graph_app.command("show")
+def graph_show(
+    query: str = typer.Argument(..., help="An entity id or its exact name."),
+    out: Path = typer.Option(..., "--out", help="The HTML file to write."),
+    hops: int = typer.Option(2, min=1, max=4, help="The neighbourhood's radius."),
+) -> None:
+    """Write a self-contained page (it works offline) drawing an entity's neighbourhood:
+    listed parties marked by program, links labelled, where each is stated on hover."""
+    from moneytrail.graph.show import write_html
+
+    graph, node_id = _graph_and_id(query)
+    write_html(graph, node_id, out, hops=hops)
+    console.print(f"wrote {out} ({out.stat().st_size / 1e3:,.0f} KB): open it in a browser")
+
+
 cases_app = typer.Typer(help="Alerts from screening hits, by payment or customer; four-eyes "
                              "decisions (one analyst decides, another approves).",
                         no_args_is_help=True)

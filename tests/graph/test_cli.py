@@ -63,3 +63,34 @@ def test_exposure_and_errors(home):
     assert ZAKHAROV in {e["id"] for e in found}
     missing = run("graph", "ownership", "No Such Company Anywhere")
     assert missing.exit_code == 2 and "moneytrail screen" in missing.output
+
+
+def test_clusters_export_and_show(home, tmp_path):
+    listed = run("graph", "clusters", "--json", "--limit", "500")
+    assert listed.exit_code == 0, listed.output
+    out = json.loads(listed.stdout)
+    assert out["total"] >= len(out["clusters"]) > 0
+    # the ZALA network is one group, Zakharov and his companies in it
+    zala = [c for c in out["clusters"] if ZAKHAROV in {m["id"] for m in c["listed"]}]
+    assert len(zala) == 1 and AEROSCAN in {m["id"] for m in zala[0]["listed"] + zala[0]["unlisted"]}
+    dprk = json.loads(run("graph", "clusters", "--program", "DPRK", "--json").stdout)
+    assert all(any(m["id"].startswith("un_sc:") for m in c["listed"]) for c in dprk["clusters"])
+
+    graphml = tmp_path / "zala.graphml"
+    written = run("graph", "export", "--format", "graphml", "--around", CST, "-o", str(graphml))
+    assert written.exit_code == 0, written.output
+    import xml.etree.ElementTree as ET
+
+    ids = {n.get("id") for n in ET.parse(graphml).getroot().iter()
+           if n.tag.endswith("}node")}
+    assert {CST, ZAKHAROV} <= ids
+    cyto = tmp_path / "all.json"
+    assert run("graph", "export", "--format", "cytoscape", "-o", str(cyto)).exit_code == 0
+    assert len(json.loads(cyto.read_text())["elements"]["nodes"]) > 1000
+    assert run("graph", "export", "--format", "dot", "-o", str(cyto)).exit_code == 2
+
+    page = tmp_path / "cst.html"
+    shown = run("graph", "show", CST, "--out", str(page))
+    assert shown.exit_code == 0, shown.output
+    html = page.read_text(encoding="utf-8")
+    assert "<script src=\"http" not in html and "Zakharov" in html
