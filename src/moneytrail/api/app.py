@@ -40,6 +40,7 @@ from starlette.concurrency import run_in_threadpool
 from moneytrail.api import dialects
 from moneytrail.api.cases import cases_router
 from moneytrail.api.payments import payments_router
+from moneytrail.api.graph import graph_router
 from moneytrail.api.dialects import (
     MatchRequest,
     MatchResponse,
@@ -217,6 +218,7 @@ def create_app(service: Service, config: ApiConfig = ApiConfig()) -> FastAPI:
     app.router.dependencies.append(Depends(strict_query))
     app.include_router(cases_router(service.store, access))  # /v1/cases, decisions (api/cases)
     app.include_router(payments_router(service, access, serving, _json))  # api/payments
+    app.include_router(graph_router(service, access, serving, _json))  # api/graph
 
     # -- probes ------------------------------------------------------------------------
 
