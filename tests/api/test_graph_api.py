@@ -78,3 +78,33 @@ def test_bad_parameters_and_missing_keys_are_refused(client, api_env):
     assert get(client, api_env, f"/v1/graph/exposure/{CST}", max_hops=9).status_code == 422
     assert get(client, api_env, f"/v1/graph/neighbourhood/{CST}", depth=2).status_code == 422
     assert client.get(path).status_code == 401
+
+
+def test_the_graph_is_built_once_per_generation(api_env, monkeypatch):
+    # a fresh app, so the router's cache starts empty; builds counted
+    from fastapi.testclient import TestClient
+
+    import moneytrail.api.graph as graph_api
+    from moneytrail.api.app import ApiConfig, create_app
+    from tests.api.conftest import make_service
+
+    built = []
+    real = graph_api.build_graph
+
+    def counting(entities):
+        built.append(1)
+        return real(entities)
+
+    monkeypatch.setattr(graph_api, "build_graph", counting)
+    service = make_service(api_env)
+    with TestClient(create_app(service, ApiConfig(rate=10_000))) as fresh:
+        for path in (f"/v1/graph/ownership/{CST}", f"/v1/graph/exposure/{CST}",
+                     f"/v1/graph/neighbourhood/{CST}", f"/v1/graph/ownership/{AEROSCAN}"):
+            assert get(fresh, api_env, path).status_code == 200
+        assert len(built) == 1
+        # a new generation (a reload that changed the lists) gets its own graph
+        now = service.current
+        service._current = type(now)(now.screener, now.snapshots, now.loaded_at,
+                                     now.generation + 1)
+        assert get(fresh, api_env, f"/v1/graph/exposure/{CST}").status_code == 200
+        assert len(built) == 2
