@@ -171,3 +171,16 @@ def test_an_ftm_link_to_an_id_of_a_list_in_service_reaches_that_entity(tmp_path,
     assert (edge.src, edge.share) == ("user:p1", 30.0)
     assert edge.provenance.field == "stakes.ftm.json line 2 owns"
     assert edge.provenance.record == "o1" and "same FtM id" in edge.provenance.note
+
+
+def test_a_name_not_in_the_graph_is_placed_by_screening_it(sdn, screener):
+    from moneytrail.graph.user import name_data
+
+    result = add_user_data(sdn, name_data("Kim Jong-Un"), screener)
+    start = party_id("Kim Jong-Un")
+    hits = {x.id: x for x in exposure(result.graph, start, max_hops=1)}
+    assert hits[KIM].hops == 1 and hits[KIM].edges[0][0].role.startswith("screened match")
+    # a name that screens as nobody reaches nobody
+    alone = add_user_data(sdn, name_data("Kimberly Jones"), screener)
+    assert not alone.parties[0].matched
+    assert exposure(alone.graph, party_id("Kimberly Jones"), max_hops=3) == []

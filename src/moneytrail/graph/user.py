@@ -147,6 +147,15 @@ def party_id(name: str) -> str:
     return f"{SOURCE}:{normalize(name) or name.strip()}"
 
 
+def name_data(name: str, where: str = "query") -> UserData:
+    """One party known by ``name`` alone and no links, as if read from ``where``: what a face
+    passes to :func:`add_user_data` to place a name that is not in the graph (the party, its
+    screened match edge, and so whatever the match reaches) before asking for its exposure
+    from :func:`party_id` of the name."""
+    party = _named_party(name)
+    return UserData(where, "csv", (party,), named=frozenset((party.id,)))
+
+
 def read_user_edges(path: Path | str) -> UserData:
     """Read a user's file of parties and links: CSV (see the module doc) or FtM JSON lines.
 
