@@ -969,10 +969,27 @@ def graph_exposure(
 ) -> None:
     """The listed parties within a few hops of an entity, best first, each with its path: a
     score that decays with each hop and depends on the kind of link (ownership > directorship >
-    shared address > shared phone)."""
-    from moneytrail.graph import exposure
+    shared address > shared phone). A name on no list is screened first and starts from the
+    list entities it matches."""
+    from moneytrail.graph import Graph, exposure
+    from moneytrail.graph.user import add_user_data_from_store, name_data, party_id
 
-    graph, node_id = _graph_and_id(query)
+    settings = Settings.from_env()
+    store = _store(settings)
+    graph = Graph.from_store(store)
+    ids = graph.find(query)
+    if len(ids) == 1:
+        node_id = ids[0]
+    elif ids:
+        graph, node_id = _graph_and_id(query)  # (several: names them and exits 2)
+    else:  # not in the graph: screened first, linked to the list entities it matches
+        added = add_user_data_from_store(store, name_data(query), _screener(settings))
+        graph, node_id = added.graph, party_id(query)
+        matched = [p for p in added.parties if p.matched]
+        if not as_json:
+            console.print(f"{query!r} is in no list; screened: " + (", ".join(
+                f"{escape(p.candidate_name or '')} ({p.candidate}, {p.score:.2f})"
+                for p in matched) or "no match at the threshold"))
     found = exposure(graph, node_id, max_hops=max_hops, limit=limit)
     if as_json:
         _print_json({"id": node_id, "max_hops": max_hops, "exposure": [e.to_dict()
@@ -990,6 +1007,50 @@ def graph_exposure(
                 console.print(f"      {escape(graph.node(edge.src).caption)} "
                               f"-[{edge.kind.value}]- {escape(graph.node(edge.dst).caption)}  "
                               f"[dim]{escape(_where(edge))}[/]")
+
+
+@graph_app.command("add")
+def graph_add(
+    path: Path = typer.Argument(..., exists=True, dir_okay=False, readable=True,
+                                help="CSV (source,target,relation,share,start_date,end_date) "
+                                     "or FtM JSON lines."),
+    as_json: bool = typer.Option(False, "--json", help="Print as JSON."),
+) -> None:
+    """Your own parties and links beside the lists: each party is screened and linked to the
+    list entities it matches (a match at the threshold stands for the listed party, so its
+    stakes count under the 50% rule); then shows who is blocked through them. Bad rows are
+    named (file, line, column) and the others are read; exits 1 if any was bad."""
+    from moneytrail.graph import ofac_blocked
+    from moneytrail.graph.user import add_user_data_from_store, read_user_edges
+
+    settings = Settings.from_env()
+    store = _store(settings)
+    data = read_user_edges(path)
+    added = add_user_data_from_store(store, data, _screener(settings))
+    statuses = ofac_blocked(added.graph)
+    blocked = sorted(n for n, st in statuses.items()
+                     if n.startswith("user:") and st.blocked and not st.by_listing)
+    if as_json:
+        _print_json({**added.to_dict(), "blocked_by_ownership": blocked})
+    else:
+        for error in added.errors:
+            err.print(f"[red]rejected:[/] {escape(str(error))}")
+        console.print(f"{path.name}: {len(added.parties)} parties, {added.links_added} links "
+                      f"added; {len(added.errors)} rows rejected")
+        for party in added.parties:
+            verdict = (f"matches {escape(party.candidate_name or '')} ({party.candidate}, "
+                       f"{party.score:.2f})" if party.matched else "no list match")
+            console.print(f"  {escape(party.name)}: {verdict}")
+        for node_id in blocked:
+            console.print(f"  [bold red]BLOCKED[/] under the 50% rule: "
+                          f"{escape(added.graph.node(node_id).caption)}")
+            for stake in statuses[node_id].proof:
+                share = "unknown" if stake.share is None else f"{stake.share:g}%"
+                console.print(f"      {escape(added.graph.node(stake.owner).caption)} "
+                              f"--{share}--> {escape(added.graph.node(stake.owned).caption)}  "
+                              f"[dim]{escape(_where(stake.edge))}[/]")
+    if added.errors:
+        raise typer.Exit(1)
 
 
 @graph_app.command("clusters")

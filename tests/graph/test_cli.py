@@ -94,3 +94,28 @@ def test_clusters_export_and_show(home, tmp_path):
     assert shown.exit_code == 0, shown.output
     html = page.read_text(encoding="utf-8")
     assert "<script src=\"http" not in html and "Zakharov" in html
+
+
+def test_add_user_data_and_exposure_of_a_name_on_no_list(home, tmp_path):
+    owners = tmp_path / "owners.csv"
+    owners.write_text("source,target,relation,share,start_date,end_date\n"
+                      "KOREA KWANGSON BANKING CORPORATION,Acme Harbour Trading Ltd,owns,60,,\n"
+                      "Maria Schneider,Becker Logistik GmbH,owns,80,,\n"
+                      "Someone,Something,owns,160,,\n", encoding="utf-8")
+    out = run("graph", "add", str(owners), "--json")
+    assert out.exit_code == 1, out.output  # one bad row: named, the others read
+    result = json.loads(out.stdout)
+    [error] = result["errors"]
+    assert error["line"] == 4 and error["column"] == "share"
+    assert result["blocked_by_ownership"] == ["user:acme harbour trading ltd"]
+    matched = {p["name"]: p["matched"] for p in result["parties"]}
+    assert matched["KOREA KWANGSON BANKING CORPORATION"] is True
+    assert matched["Maria Schneider"] is False
+    text = run("graph", "add", str(owners))
+    assert "BLOCKED under the 50% rule: Acme Harbour Trading Ltd" in text.output
+    assert "--60%-->" in text.output and "owners.csv line 2" in text.output
+
+    # a name on no list is screened first, and starts from what it matches
+    exposed = run("graph", "exposure", "Korea Kwangson Banking Corp.")
+    assert exposed.exit_code == 0, exposed.output
+    assert "is in no list; screened: KOREA KWANGSON BANKING CORPORATION" in exposed.output

@@ -12,7 +12,8 @@ Routes and the role each needs (``viewer`` < ``analyst`` < ``admin``):
 - analyst: ``/match/{dataset}``, ``/v2/search``, ``/v1/screen``;
 - admin: ``/admin/reload``;
 - cases (:mod:`moneytrail.api.cases`): viewer reads ``/v1/cases``, analyst decides and reviews;
-- payments (:mod:`moneytrail.api.payments`): analyst, ``/v1/payments/screen``.
+- payments (:mod:`moneytrail.api.payments`): analyst, ``/v1/payments/screen``;
+- graph (:mod:`moneytrail.api.graph`): viewer, ``/v1/graph/ownership|exposure|neighbourhood/{id}``.
 
 Every request's body is limited in size (:class:`~moneytrail.api.observe.Guard`); request
 models refuse unknown fields; malformed JSON, wrong types and values out of range are ``422``
