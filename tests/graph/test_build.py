@@ -92,3 +92,22 @@ def test_a_value_held_by_many_is_one_node_not_a_clique():
     g = Graph.from_entities(entities)
     assert g.edge_count == 300 and len(g) == 301
     assert len(g.in_edges("phone:85023814410")) == 300
+
+
+def test_un_and_uk_associations_are_edges_checkable_by_hand(lists_graph):
+    edges = list(lists_graph.edges([EdgeKind.ASSOCIATE]))
+    un = [e for e in edges if e.provenance.source == "un_sc"]
+    uk = [e for e in edges if e.provenance.source == "uk_ofsi"]
+    assert un and uk
+    # the UN writes the reference beside the name: the edge goes to that entry
+    # (no note: the target was given by id; else it was matched by name)
+    by_ref = [e for e in un if e.provenance.note is None]
+    assert by_ref and all((e.role or "").startswith("associated with (UN ") and
+                          lists_graph.node(e.dst).source == "un_sc" and
+                          lists_graph.node(e.dst).kind is NodeKind.ENTITY for e in by_ref)
+    qaida = [e for e in by_ref if e.role == "associated with (UN QDe.004)"]
+    assert qaida and {lists_graph.node(e.dst).caption.upper() for e in qaida} == {"AL-QAIDA"}
+    # the UK writes the name only: matched by exact name ("the" aside), else a name node
+    resolved = [e for e in uk if lists_graph.node(e.dst).kind is NodeKind.ENTITY]
+    assert resolved and all(e.provenance.note and e.provenance.note.startswith("exact name")
+                            for e in resolved)

@@ -73,7 +73,7 @@ def test_two_blocked_owners_at_25_percent_each_make_50_and_block():
 
 
 def test_chain_of_50_percent_stakes_blocks_down_the_chain():
-    # Guidance example 2: X owns 50% of A, A owns 50% of B -> A and B are blocked.
+    # FAQ 401, example 1: X owns 50% of A, A owns 50% of B -> A and B are blocked.
     g = graph(ent("X", owns("A", 50), listed=True), ent("A", owns("B", 50)), ent("B"))
     b = status(g, "B")
     assert status(g, "A").blocked and b.blocked and b.blocked_share == 50
@@ -88,7 +88,7 @@ def test_blocked_entity_stake_below_50_does_not_block():
 
 
 def test_faq_401_stakes_count_in_full_not_multiplied():
-    # FAQ 401: X owns 50% of A and 10% of B; A owns 40% of B. A is blocked, so its 40% counts
+    # FAQ 401, example 3: X owns 50% of A and 10% of B; A owns 40% of B. A is blocked, so its 40% counts
     # in full (not 50% x 40% = 20%): 10 + 40 = 50 and B is blocked.
     g = graph(ent("X", owns("A", 50), owns("B", 10), listed=True),
               ent("A", owns("B", 40)), ent("B"))
@@ -98,6 +98,17 @@ def test_faq_401_stakes_count_in_full_not_multiplied():
     # look-through would have said 10 + 50% x 40% = 30%: the two measures differ
     by_owner = {lt.owner: lt.share for lt in lookthrough(g, "t:B", as_of=DAY)}
     assert by_owner == pytest.approx({"t:A": 40, "t:X": 30})
+
+
+def test_faq_401_two_blocked_entities_at_25_percent_each():
+    # FAQ 401, example 2: X owns 50% of A and 50% of B; A and B each own 25% of C. A and B are
+    # blocked, and their 25% + 25% block C.
+    g = graph(ent("X", owns("A", 50), owns("B", 50), listed=True),
+              ent("A", owns("C", 25)), ent("B", owns("C", 25)), ent("C"))
+    c = status(g, "C")
+    assert status(g, "A").blocked and status(g, "B").blocked
+    assert c.blocked and not c.by_listing and c.blocked_share == 50
+    assert sorted(stakes(c.stakes)) == [("A", "C", 25), ("B", "C", 25)]
 
 
 def test_60_percent_of_60_percent_blocks_but_looks_through_at_36():
@@ -126,7 +137,7 @@ def test_stake_of_a_person_not_blocked_never_counts():
 
 
 def test_control_and_directorship_do_not_block_under_the_rule():
-    # FAQ 400: the rule is about ownership; an entity controlled but not 50%-owned by blocked
+    # FAQ 398: the rule is about ownership; an entity controlled but not 50%-owned by blocked
     # persons is not blocked by it (OFAC: it may be designated, or a risk).
     g = graph(ent("X", Relation(kind=RelationKind.DIRECTOR_OF, target="t:D"), listed=True,
                   schema=Schema.PERSON), ent("D"))

@@ -9,11 +9,11 @@ from pathlib import Path
 import pytest
 
 from moneytrail.model import (
-    Address, Entity, IdKind, Identifier, Name, NameKind, Program, Schema,
+    Address, Entity, IdKind, Identifier, Name, NameKind, Program, RelationKind, Schema,
 )
 from moneytrail.sources import SourceError, detect, format_by_name
 from moneytrail.sources import uk_ofsi
-from moneytrail.sources.base import imo_check_digit_ok
+from moneytrail.sources.base import associations, imo_check_digit_ok
 
 DPRK_REGIME = "North Korea (Democratic People's Republic of Korea)"
 
@@ -343,3 +343,23 @@ def test_row_with_wrong_field_count(tmp_path):
     path.write_text("\n".join(text) + "\n", encoding="utf-8")
     err = _error(path)
     assert err.line == 5 and "30 fields" in err.reason
+
+
+def test_associations_in_other_information_become_relations(ofsi):
+    linked = {(e.id, r.target_name) for e in ofsi.values() for r in e.relations
+              if r.kind is RelationKind.ASSOCIATE}
+    assert any(name == "Khairullah Barakzai" for _, name in linked)
+    # the whole name, "and" inside it included; a clause after it is not part of it
+    names = {name for _, name in linked}
+    assert "Islamic State in Iraq and the Levant" in names or not any(
+        "Levant" in n for n in names)
+    assert not any(" who " in n for n in names)
+
+
+def test_associations_read_from_a_remark():
+    assert associations("Associated with the Abu Sayyaf Group (QDe.001), and associated with "
+                        "Al-Qaida (QDe.004).") == [("the Abu Sayyaf Group", "QDe.001"),
+                                                  ("Al-Qaida", "QDe.004")]
+    assert associations("Associated with Wael Abdulkarim who is listed as a business person") \
+        == [("Wael Abdulkarim", None)]
+    assert associations("He has been associated with cash transfers to banks") == []

@@ -8,11 +8,11 @@ from pathlib import Path
 import pytest
 
 from moneytrail.model import (
-    Address, Entity, IdKind, Identifier, Name, NameKind, Program, Schema,
+    Address, Entity, IdKind, Identifier, Name, NameKind, Program, RelationKind, Schema,
 )
 from moneytrail.sources import SourceError, detect, format_by_name
 from moneytrail.sources import un_xml
-from moneytrail.sources.base import imo_check_digit_ok
+from moneytrail.sources.base import associations, imo_check_digit_ok
 
 
 @pytest.fixture(scope="module")
@@ -348,3 +348,21 @@ def test_sniff_refuses_other_lists(tmp_path):
     assert un_xml.sniff(path, b'<?xml version="1.0"?>\n<sdnList>') is None
     assert un_xml.sniff(path, b'<?xml version="1.0"?>\n<CONSOLIDATED_LIST dateGenerated="x">') \
         == "un_sc"
+
+
+def test_associations_in_comments_become_relations_to_the_referenced_entry(un_entities):
+    by_id = {e.id: e for e in un_entities}
+    by_ref = {p.id: e for e in un_entities for p in e.programs if p.id}
+    linked = [(e, r) for e in un_entities for r in e.relations]
+    assert linked and all(r.kind is RelationKind.ASSOCIATE for _, r in linked)
+    # "Associated with Al-Qaida (QDe.004)": the relation points at the entry QDe.004 itself
+    to_qaida = [(e, r) for e, r in linked if r.role == "associated with (UN QDe.004)"]
+    assert to_qaida and all(r.target == by_ref["QDe.004"].id and r.target in by_id
+                            for _, r in to_qaida)
+    assert all("QDe.004" in (e.remarks or "") for e, _ in to_qaida)
+    # a name without a reference, or with one no entry of this list holds (removed from the
+    # list), keeps the name as written: no id guessed
+    unresolved = [r for _, r in linked if r.target is None]
+    assert unresolved and all(r.target_name for r in unresolved)
+    assert all(r.role == "associated with" or r.role[len("associated with (UN "):-1] not in by_ref
+               for r in unresolved)

@@ -154,6 +154,9 @@ def _resolve(graph: Graph, entity: Entity, rel: Relation) -> tuple[str, str | No
     name = rel.target_name or ""
     norm = normalize(name)
     found = [c for c in graph._names.get(norm, ()) if c != entity.id]
+    if not found and norm.startswith("the "):  # "associated with the Abu Sayyaf Group"
+        norm = norm[4:]
+        found = [c for c in graph._names.get(norm, ()) if c != entity.id]
     same = [c for c in found if graph.node(c).source == entity.source]
     if len(same) == 1:
         return same[0], "exact name, same list"

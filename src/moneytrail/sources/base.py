@@ -155,3 +155,31 @@ def imo_check_digit_ok(number: str) -> bool:
         return False
     digits = [int(c) for c in number]
     return sum(d * w for d, w in zip(digits[:6], range(7, 1, -1), strict=True)) % 10 == digits[6]
+
+
+# "Associated with the Abu Sayyaf Group (QDe.001)", "associated with Khairullah Barakzai." (UN
+# comments, UK Other Information): the name runs to the reference in parentheses or to the end
+# of its clause.
+_ASSOCIATED = re.compile(
+    r"\bassociated with\s+(?P<name>[^.;:()\n]+?)\s*"
+    r"(?:\((?P<ref>[A-Z][A-Za-z]{1,3}\.\d{3})\)|(?=[.;:(\n,]|$))", re.IGNORECASE)
+
+
+def associations(text: str | None) -> list[tuple[str, str | None]]:
+    """The parties a remark says an entry is "associated with": (name as written, the UN
+    reference number given beside it or None), in the order written, each once. Phrases that
+    are not a party ("associated with cash transfers", "associated with the group") are left
+    out: a name's first word (after "the") has a capital letter, and it has ten words at most."""
+    found: list[tuple[str, str | None]] = []
+    for m in _ASSOCIATED.finditer(re.sub(r"\s+", " ", text or "")):
+        name = _CLAUSE.split(m["name"], maxsplit=1)[0].strip(" ,")
+        words = name.split()
+        first = words[1] if len(words) > 1 and words[0].lower() == "the" else \
+            (words[0] if words else "")
+        if first[:1].isupper() and len(words) <= 10 and (name, m["ref"]) not in found:
+            found.append((name, m["ref"]))
+    return found
+
+
+# where a name ends and a clause about it begins ("Wael Abdulkarim who is listed as ...")
+_CLAUSE = re.compile(r"\s+(?:who|which|that|whose|since|from|as)\b")

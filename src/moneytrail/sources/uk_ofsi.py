@@ -45,7 +45,8 @@ file order, deduplicated.
   note and a country from the text where one is named (a part without a number is kept in
   ``notes``); Position -> positions, Title -> titles, Address 1-6 + Post/Zip + Country -> an
   address (``full`` joins them; ``postal_code``; ``country`` ISO code), Other Information ->
-  remarks (distinct values joined by a blank line), ``Gender: male`` in it -> gender.
+  remarks (distinct values joined by a blank line), ``Gender: male`` in it -> gender, and
+  ``Associated with NAME`` in it -> an ``associate`` relation to that name.
 
 Errors (:class:`SourceError` with the line): empty file; wrong encoding; line 1 not ``Last
 Updated,<date>``; headers missing a required column; a row whose field count differs from the
@@ -66,9 +67,16 @@ from typing import Iterable, Iterator
 
 from moneytrail.countries import country_code
 from moneytrail.model import (
-    Address, Entity, IdKind, Identifier, Name, NameKind, Program, Schema, dedupe,
+    Address, Entity, IdKind, Identifier, Name, NameKind, Program, Relation, RelationKind, Schema,
+    dedupe,
 )
-from moneytrail.sources.base import Format, SourceError, classify_dprk, imo_check_digit_ok
+from moneytrail.sources.base import (
+    Format,
+    SourceError,
+    associations,
+    classify_dprk,
+    imo_check_digit_ok,
+)
 
 SOURCE = "uk_ofsi"
 AUTHORITY = "HM Treasury (OFSI)"
@@ -484,7 +492,11 @@ def _entity(g: _Group) -> Entity:
         positions=dedupe(g.positions), identifiers=dedupe(g.identifiers + ids),
         addresses=dedupe(g.addresses), listed_on=min(g.listed) if g.listed else None,
         modified_on=max(g.updated) if g.updated else None, remarks=remarks,
-        notes=dedupe(g.notes), properties=dedupe(props))
+        notes=dedupe(g.notes), properties=dedupe(props),
+        relations=tuple(Relation(kind=RelationKind.ASSOCIATE, target_name=name,
+                                 role=f"associated with (UN {ref})" if ref
+                                 else "associated with")
+                        for name, ref in associations(remarks)))
     return classify_dprk(entity)
 
 

@@ -35,7 +35,9 @@ Mapping (entity id ``un_sc:<DATAID>``):
   kept as ``full``. TITLE -> titles, DESIGNATION -> positions, NATIONALITY -> nationalities
   (ISO codes; a name we cannot map, e.g. "former Soviet Union", goes to ``notes``), GENDER (or
   "Gender: male" in the comments when GENDER is empty), COMMENTS1 -> remarks (verbatim),
-  LAST_DAY_UPDATED (the latest value) -> modified_on.
+  LAST_DAY_UPDATED (the latest value) -> modified_on. ``Associated with NAME (QDe.004)`` in the
+  comments -> an ``associate`` relation to the entry of that reference (by name where there is
+  none).
 - Vessels: the UN consolidated list files no vessels as ENTITY, so no UN entry becomes
   Schema.VESSEL. The IMO numbers in the comments of 16 DPRK shipping companies (KPe.022
   ``IMO Number: 5342883``, KPe.066 ``Company Number IMO 5434358``, KPe.020 ``International
@@ -56,6 +58,7 @@ and dropped). Free text (NOTE, COMMENTS1, TYPE_OF_DOCUMENT2) is never an error.
 from __future__ import annotations
 
 import re
+from dataclasses import replace
 from datetime import date
 from pathlib import Path
 from typing import Iterator
@@ -64,11 +67,13 @@ from lxml import etree
 
 from moneytrail.countries import country_code
 from moneytrail.model import (
-    Address, Entity, IdKind, Identifier, Name, NameKind, Program, Schema, dedupe,
+    Address, Entity, IdKind, Identifier, Name, NameKind, Program, Relation, RelationKind, Schema,
+    dedupe,
 )
 from moneytrail.sources.base import (
     Format,
     SourceError,
+    associations,
     classify_dprk,
     imo_check_digit_ok,
     is_dprk_program,
@@ -437,6 +442,7 @@ def parse(path: Path) -> Iterator[Entity]:
     context = etree.iterparse(str(path), events=("start", "end"), resolve_entities=False,
                               no_network=True, huge_tree=False, remove_comments=True)
     depth = 0
+    entries: list[Entity] = []
     try:
         for event, el in context:
             if event == "start":
@@ -449,9 +455,9 @@ def parse(path: Path) -> Iterator[Entity]:
                 continue
             depth -= 1
             if depth == 2 and el.tag == "INDIVIDUAL":
-                yield _individual(path, el)
+                entries.append(_individual(path, el))
             elif depth == 2 and el.tag == "ENTITY":
-                yield _entity(path, el)
+                entries.append(_entity(path, el))
             else:
                 continue
             el.clear(keep_tail=False)
@@ -465,6 +471,26 @@ def parse(path: Path) -> Iterator[Entity]:
                           line=line) from exc
     # A well-formed list with no entries yields nothing: whether an empty list may replace a
     # full one is the store's decision (refused unless forced), not the parser's.
+    yield from _with_associations(entries)
+
+
+def _with_associations(entries: list[Entity]) -> Iterator[Entity]:
+    """The entries with the parties their comments say they are "associated with" as
+    relations: to the entry of the UN reference given beside the name (``Associated with
+    Al-Qaida (QDe.004)``), else by the name as written. (The whole list is read first: a
+    reference may point further down the file. It is a thousand entries.)"""
+    by_reference = {p.id: e.id for e in entries for p in e.programs if p.id}
+    for entity in entries:
+        found = associations(entity.remarks)
+        if not found:
+            yield entity
+            continue
+        relations = tuple(Relation(kind=RelationKind.ASSOCIATE,
+                                   target=by_reference.get(ref) if ref else None,
+                                   target_name=name,
+                                   role=f"associated with (UN {ref})" if ref else "associated with")
+                          for name, ref in found)
+        yield replace(entity, relations=entity.relations + relations)
 
 
 def sniff(path: Path, head: bytes) -> str | None:
