@@ -881,16 +881,36 @@ graph_app = typer.Typer(help="Networks of the listed: who owns whom (the OFAC 50
 app.add_typer(graph_app, name="graph")
 
 
-def _graph_and_id(query: str) -> tuple[Any, str]:
-    """The graph of the lists in service and the one node ``query`` names (an id or an exact
-    name); several or none is a clear error (exit 2)."""
-    from moneytrail.graph import Graph
+def _kept_files(settings: Settings) -> list[Path]:
+    """The files ``graph add`` kept, oldest first."""
+    folder = settings.home / "graph"
+    return sorted(p for p in folder.glob("*") if p.is_file()) if folder.is_dir() else []
 
-    store = _store(Settings.from_env())
+
+def _user_graph(settings: Settings, extra: Any = None) -> tuple[Any, Any]:
+    """The graph of the lists in service, with the data ``graph add`` kept and ``extra``
+    (user data, e.g. a name to place) beside them; and what adding them did (None when there
+    was nothing to add)."""
+    from moneytrail.graph import Graph
+    from moneytrail.graph.user import add_user_data_from_store, combine, read_user_edges
+
+    store = _store(settings)
     if not store.latest_snapshots():
         err.print("[red]error:[/] no lists loaded; run [bold]moneytrail lists update[/] first")
         raise typer.Exit(1)
-    graph = Graph.from_store(store)
+    datas = [read_user_edges(path) for path in _kept_files(settings)]
+    if extra is not None:
+        datas.append(extra)
+    if not datas:
+        return Graph.from_store(store), None
+    added = add_user_data_from_store(store, combine(datas), _screener(settings))
+    return added.graph, added
+
+
+def _graph_and_id(query: str) -> tuple[Any, str]:
+    """The graph (lists and kept user data) and the one node ``query`` names (an id or an
+    exact name); several or none is a clear error (exit 2)."""
+    graph, _ = _user_graph(Settings.from_env())
     found = graph.find(query)
     if not found:
         err.print(f"[red]error:[/] no entity with the id or the exact name {query!r}; "
@@ -971,21 +991,20 @@ def graph_exposure(
     score that decays with each hop and depends on the kind of link (ownership > directorship >
     shared address > shared phone). A name on no list is screened first and starts from the
     list entities it matches."""
-    from moneytrail.graph import Graph, exposure
-    from moneytrail.graph.user import add_user_data_from_store, name_data, party_id
+    from moneytrail.graph import exposure
+    from moneytrail.graph.user import name_data, party_id
 
     settings = Settings.from_env()
-    store = _store(settings)
-    graph = Graph.from_store(store)
+    graph, _ = _user_graph(settings)
     ids = graph.find(query)
     if len(ids) == 1:
         node_id = ids[0]
     elif ids:
         graph, node_id = _graph_and_id(query)  # (several: names them and exits 2)
     else:  # not in the graph: screened first, linked to the list entities it matches
-        added = add_user_data_from_store(store, name_data(query), _screener(settings))
-        graph, node_id = added.graph, party_id(query)
-        matched = [p for p in added.parties if p.matched]
+        graph, added = _user_graph(settings, name_data(query))
+        node_id = party_id(query)
+        matched = [p for p in added.parties if p.matched and p.id == node_id]
         if not as_json:
             console.print(f"{query!r} is in no list; screened: " + (", ".join(
                 f"{escape(p.candidate_name or '')} ({p.candidate}, {p.score:.2f})"
@@ -1014,42 +1033,59 @@ def graph_add(
     path: Path = typer.Argument(..., exists=True, dir_okay=False, readable=True,
                                 help="CSV (source,target,relation,share,start_date,end_date) "
                                      "or FtM JSON lines."),
+    dry_run: bool = typer.Option(False, "--dry-run", help="Show what it adds; keep nothing."),
     as_json: bool = typer.Option(False, "--json", help="Print as JSON."),
 ) -> None:
     """Your own parties and links beside the lists: each party is screened and linked to the
     list entities it matches (a match at the threshold stands for the listed party, so its
-    stakes count under the 50% rule); then shows who is blocked through them. Bad rows are
-    named (file, line, column) and the others are read; exits 1 if any was bad."""
+    stakes count under the 50% rule); then shows who is blocked through them. The file is kept
+    (in MONEYTRAIL_HOME/graph) and every graph command reads it from then on. Bad rows are
+    named (file, line, column): such a file is not kept (exit 1); fix it and add it again."""
+    import shutil
+    import tempfile
+
     from moneytrail.graph import ofac_blocked
-    from moneytrail.graph.user import add_user_data_from_store, read_user_edges
+    from moneytrail.graph.user import read_user_edges
 
     settings = Settings.from_env()
-    store = _store(settings)
     data = read_user_edges(path)
-    added = add_user_data_from_store(store, data, _screener(settings))
-    statuses = ofac_blocked(added.graph)
+    graph, added = _user_graph(settings, data)
+    mine = {p.id for p in data.parties}  # (the kept files' parties are in the graph too)
+    parties = [p for p in added.parties if p.id in mine]
+    kept = None
+    if not dry_run and not data.errors:
+        folder = settings.home / "graph"
+        folder.mkdir(parents=True, exist_ok=True)
+        kept = folder / f"{time.strftime('%Y%m%dT%H%M%S')}-{path.name}"
+        with tempfile.NamedTemporaryFile(dir=folder, delete=False, suffix=".part") as part:
+            shutil.copyfileobj(path.open("rb"), part)  # (whole or not at all: renamed after)
+        os.replace(part.name, kept)
+    statuses = ofac_blocked(graph)
     blocked = sorted(n for n, st in statuses.items()
                      if n.startswith("user:") and st.blocked and not st.by_listing)
     if as_json:
-        _print_json({**added.to_dict(), "blocked_by_ownership": blocked})
+        _print_json({**added.to_dict(), "parties": [p.to_dict() for p in parties],
+                     "errors": [e.to_dict() for e in data.errors],
+                     "blocked_by_ownership": blocked, "kept": str(kept) if kept else None})
     else:
-        for error in added.errors:
+        for error in data.errors:
             err.print(f"[red]rejected:[/] {escape(str(error))}")
-        console.print(f"{path.name}: {len(added.parties)} parties, {added.links_added} links "
-                      f"added; {len(added.errors)} rows rejected")
-        for party in added.parties:
+        console.print(f"{path.name}: {len(parties)} parties, {len(data.links)} links; "
+                      f"{len(data.errors)} rows rejected; "
+                      + (f"kept as {kept}" if kept else "not kept"))
+        for party in parties:
             verdict = (f"matches {escape(party.candidate_name or '')} ({party.candidate}, "
                        f"{party.score:.2f})" if party.matched else "no list match")
             console.print(f"  {escape(party.name)}: {verdict}")
         for node_id in blocked:
             console.print(f"  [bold red]BLOCKED[/] under the 50% rule: "
-                          f"{escape(added.graph.node(node_id).caption)}")
+                          f"{escape(graph.node(node_id).caption)}")
             for stake in statuses[node_id].proof:
                 share = "unknown" if stake.share is None else f"{stake.share:g}%"
-                console.print(f"      {escape(added.graph.node(stake.owner).caption)} "
-                              f"--{share}--> {escape(added.graph.node(stake.owned).caption)}  "
+                console.print(f"      {escape(graph.node(stake.owner).caption)} "
+                              f"--{share}--> {escape(graph.node(stake.owned).caption)}  "
                               f"[dim]{escape(_where(stake.edge))}[/]")
-    if added.errors:
+    if data.errors:
         raise typer.Exit(1)
 
 
@@ -1065,11 +1101,10 @@ def graph_clusters(
     """Connected groups of parties (by ownership, directorship, any stated link, or a shared
     address, phone, passport, IMO number or wallet), largest first: their listed members and the
     unlisted ones beside them (candidate front companies)."""
-    from moneytrail.graph import Graph
     from moneytrail.graph.clusters import clusters
 
-    store = _store(Settings.from_env())
-    found = clusters(Graph.from_store(store), program=program, min_size=min_size)
+    graph, _ = _user_graph(Settings.from_env())
+    found = clusters(graph, program=program, min_size=min_size)
     if as_json:
         _print_json({"program": program, "clusters": [c.to_dict() for c in found[:limit]],
                      "total": len(found)})
@@ -1097,7 +1132,6 @@ def graph_export(
 ) -> None:
     """The graph (or one entity's neighbourhood) for Gephi or Cytoscape, every node with its
     list and programs, every edge with where it is stated."""
-    from moneytrail.graph import Graph
     from moneytrail.graph.export import neighbourhood, to_cytoscape, to_gexf, to_graphml
 
     if fmt not in ("graphml", "gexf", "cytoscape"):
@@ -1106,7 +1140,7 @@ def graph_export(
         graph, node_id = _graph_and_id(around)
         nodes: Any = neighbourhood(graph, node_id, hops)
     else:
-        graph, nodes = Graph.from_store(_store(Settings.from_env())), None
+        (graph, _), nodes = _user_graph(Settings.from_env()), None
     if fmt == "graphml":
         to_graphml(graph, output, nodes)
     elif fmt == "gexf":

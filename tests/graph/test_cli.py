@@ -114,6 +114,20 @@ def test_add_user_data_and_exposure_of_a_name_on_no_list(home, tmp_path):
     text = run("graph", "add", str(owners))
     assert "BLOCKED under the 50% rule: Acme Harbour Trading Ltd" in text.output
     assert "--60%-->" in text.output and "owners.csv line 2" in text.output
+    assert "not kept" in text.output and not (home / "graph").exists()  # a bad row: kept not
+
+    # a clean file is kept, and every graph command reads it from then on
+    owners.write_text("\n".join(owners.read_text(encoding="utf-8").splitlines()[:3]) + "\n",
+                      encoding="utf-8")
+    assert run("graph", "add", str(owners), "--dry-run").exit_code == 0
+    assert not (home / "graph").exists()
+    kept = run("graph", "add", str(owners), "--json")
+    assert kept.exit_code == 0, kept.output
+    assert json.loads(kept.stdout)["kept"].endswith("-owners.csv")
+    report = json.loads(run("graph", "ownership", "Acme Harbour Trading Ltd", "--json").stdout)
+    assert report["blocked"] is True and report["blocked_share"] == 60
+    # (the kept copy, named in the proof: checkable by hand)
+    assert report["proof"][0]["provenance"]["field"].endswith("-owners.csv line 2 owns")
 
     # a name on no list is screened first, and starts from what it matches
     exposed = run("graph", "exposure", "Korea Kwangson Banking Corp.")

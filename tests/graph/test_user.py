@@ -10,7 +10,13 @@ import pytest
 from moneytrail.graph.exposure import exposure
 from moneytrail.graph.model import EdgeKind, NodeKind
 from moneytrail.graph.ownership import ofac_blocked, ownership_report
-from moneytrail.graph.user import add_user_data, party_id, read_user_edges
+from moneytrail.graph.user import (
+    add_user_data,
+    combine,
+    name_data,
+    party_id,
+    read_user_edges,
+)
 from moneytrail.screening import Screener
 
 KIM = "ofac_sdn:20157"  # KIM, Jong Un (DPRK3)
@@ -184,3 +190,21 @@ def test_a_name_not_in_the_graph_is_placed_by_screening_it(sdn, screener):
     alone = add_user_data(sdn, name_data("Kimberly Jones"), screener)
     assert not alone.parties[0].matched
     assert exposure(alone.graph, party_id("Kimberly Jones"), max_hops=3) == []
+
+
+def test_combined_files_keep_each_party_once_and_every_link_and_error(tmp_path):
+    a = tmp_path / "a.csv"
+    a.write_text("source,target,relation,share,start_date,end_date\n"
+                 "Anna Berg,Berg Holdings,owns,70,,\n", encoding="utf-8")
+    b = tmp_path / "b.csv"
+    b.write_text("source,target,relation,share,start_date,end_date\n"
+                 "Berg Holdings,Nord Shipping,owns,100,,\n"
+                 "Berg Holdings,,owns,,,\n", encoding="utf-8")
+    one, two = read_user_edges(a), read_user_edges(b)
+    both = combine([one, two, name_data("Anna Berg")])
+    ids = [p.id for p in both.parties]
+    assert len(ids) == len(set(ids)) == 3  # Anna Berg, Berg Holdings, Nord Shipping: once each
+    assert party_id("Berg Holdings") in ids
+    assert len(both.links) == len(one.links) + len(two.links) == 2
+    assert both.errors == two.errors and len(both.errors) == 1  # b.csv line 3: no target
+    assert both.format == "csv" and both.path.startswith(str(a))

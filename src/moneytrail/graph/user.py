@@ -510,3 +510,26 @@ def add_user_data_from_store(store: Store, data: UserData, screener: Screener, *
             yield from store.entities(snapshot_id)
 
     return add_user_data(entities(), data, screener, threshold=threshold)
+
+
+def combine(datas: Iterable[UserData]) -> UserData:
+    """Several files' data as one (what ``moneytrail graph add`` kept, and a name to place):
+    each party once (a party only named in one file and described in another is the described
+    one; else the first file's), every link and every error, in the order given."""
+    datas = list(datas)
+    parties: dict[str, Entity] = {}
+    named: set[str] = set()
+    for data in datas:
+        for party in data.parties:
+            only_named = party.id in data.named
+            if party.id not in parties or (party.id in named and not only_named):
+                parties[party.id] = party
+                named.discard(party.id)
+                if only_named:
+                    named.add(party.id)
+    formats = {d.format for d in datas}
+    return UserData(path="; ".join(d.path for d in datas),
+                    format=formats.pop() if len(formats) == 1 else "mixed",
+                    parties=tuple(parties.values()),
+                    links=tuple(link for d in datas for link in d.links),
+                    errors=tuple(e for d in datas for e in d.errors), named=frozenset(named))
