@@ -108,3 +108,18 @@ def test_the_graph_is_built_once_per_generation(api_env, monkeypatch):
                                      now.generation + 1)
         assert get(fresh, api_env, f"/v1/graph/exposure/{CST}").status_code == 200
         assert len(built) == 2
+
+
+def test_exposure_of_a_name_on_no_list_screens_it_first(client, api_env):
+    viewer = auth(api_env, "viewer")
+    answer = client.get("/v1/graph/exposure", params={"name": "Korea Kwangson Banking Corp."},
+                        headers=viewer)
+    assert answer.status_code == 200, answer.text
+    out = answer.json()
+    [screened] = out["screened"]
+    assert screened["matched"] and screened["candidate"].startswith("un_sc:")
+    # the first hop is the screened match itself, to the list entity it stands for
+    assert out["exposure"] and out["exposure"][0]["id"] == screened["candidate"]
+    assert client.get("/v1/graph/exposure", params={"name": " "},
+                      headers=viewer).status_code == 422
+    assert client.get("/v1/graph/exposure", params={"name": "x"}).status_code == 401

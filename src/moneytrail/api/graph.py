@@ -5,6 +5,8 @@
   (:func:`moneytrail.graph.ownership.ownership_report`);
 - ``GET /v1/graph/exposure/{entity_id}`` (``max_hops``, ``limit``): the listed parties within a
   few hops, best first, each with its path (:func:`moneytrail.graph.exposure.exposure`);
+  ``GET /v1/graph/exposure?name=...`` for a name on no list: screened first, it starts from the
+  list entities it matches (a graph built for the request: a second or two);
 - ``GET /v1/graph/neighbourhood/{entity_id}`` (``hops``): the nodes within ``hops`` links and the
   edges between them, each edge with its provenance; at most :data:`MAX_NODES` nodes and
   :data:`MAX_EDGES` edges, ``truncated`` saying when more were there.
@@ -33,6 +35,7 @@ from moneytrail.graph.build import build_graph
 from moneytrail.graph.exposure import exposure
 from moneytrail.graph.model import Graph
 from moneytrail.graph.ownership import BlockStatus, ofac_blocked, ownership_report
+from moneytrail.graph.user import add_user_data_from_store, name_data, party_id
 
 MAX_NODES = 500
 MAX_EDGES = 2_000
@@ -125,6 +128,19 @@ def graph_router(service: Service, access: Callable[[str], Any],
                 "nodes": _nodes(graph, {v for x in found for v in x.via}),
                 "snapshots": list(now.snapshot_ids)}
 
+    def exposure_of_name(now: Serving, name: str, max_hops: int, limit: int) -> dict[str, Any]:
+        # a party on no list: screened, then placed beside the lists by what it matches (a
+        # graph of its own: the lists' graph is never changed)
+        added = add_user_data_from_store(service.store, name_data(name, "request"),
+                                         now.screener)
+        node_id = party_id(name)
+        found = exposure(added.graph, node_id, max_hops=max_hops, limit=limit)
+        return {"name": name, "screened": [p.to_dict() for p in added.parties
+                                           if p.id == node_id],
+                "max_hops": max_hops, "exposure": [x.to_dict() for x in found],
+                "nodes": _nodes(added.graph, {v for x in found for v in x.via}),
+                "snapshots": list(now.snapshot_ids)}
+
     def neighbourhood_of(now: Serving, entity_id: str, hops: int) -> dict[str, Any]:
         graph = graph_of(now).graph
         node_id = node_of(graph, entity_id)
@@ -147,6 +163,21 @@ def graph_router(service: Service, access: Callable[[str], Any],
                                            "msg": "not a date"}]) from None
         now = serving(request)
         return respond(await run_in_threadpool(ownership_of, now, entity_id, as_of))
+
+    @router.get("/v1/graph/exposure", dependencies=[viewer],
+                summary="The listed parties within a few hops of a name on no list: the name "
+                        "is screened and starts from the list entities it matches")
+    async def graph_exposure_of_name(request: Request,
+                                     name: Annotated[str, Query(min_length=1, max_length=200)],
+                                     max_hops: Annotated[int, Query(ge=1, le=4)] = 3,
+                                     limit: Annotated[int, Query(ge=1, le=500)] = 50
+                                     ) -> Response:
+        if not name.strip():
+            raise HTTPException(422, [{"loc": ["query", "name"], "type": "value_error",
+                                       "msg": "an empty name"}])
+        now = serving(request)
+        return respond(await run_in_threadpool(exposure_of_name, now, name.strip(), max_hops,
+                                               limit))
 
     @router.get("/v1/graph/exposure/{entity_id}", dependencies=[viewer],
                 summary="Listed parties within a few hops of a node, best first, each with "
