@@ -13,7 +13,7 @@ from moneytrail.cli import app
 from moneytrail.match.prepare import id_key, prepare_name
 from moneytrail.match.score import MIN_SCORE, THRESHOLD, max_bonus, score_pair
 from moneytrail.model import IdKind, Schema
-from moneytrail.screening import Query, Screener, _prepare_query, _typed
+from moneytrail.screening import Query, RememberedMatches, Screener, _prepare_query, _typed
 from moneytrail.sources import detect
 
 LISTS = ("ofac_sdn_2024-05-03/sdn.csv", "un_2026-02-27/consolidated.xml",
@@ -461,3 +461,33 @@ def test_initials_spelling_a_listed_acronym_are_a_candidate_not_a_match(screener
             query
     # the other way, an acronym typed as the query, still matches
     assert top(screener, Query.of("KOMID")).match
+
+
+def test_remembered_matches_answer_as_the_screener_does_across_forgetting(screener):
+    asked = []
+    remembered = RememberedMatches(screener, limit=3, threshold=THRESHOLD, cutoff=MIN_SCORE,
+                                   size=3)
+    real = screener.match_many
+
+    def counting(queries, **kw):
+        asked.extend(queries)
+        return real(queries, **kw)
+
+    screener.match_many = counting
+    try:
+        names = [Query.of(n) for n in ("Kim Jong Un", "KOMID", "Choe Ryong Hae", "Ri Song Un")]
+        first = remembered.match_many([names[0], names[1], names[0]])
+        assert asked == [names[0], names[1]]  # a query asked twice in a batch: once
+        # two new ones pass the size of 3: the remembered are forgotten, the batch still whole
+        second = remembered.match_many([names[1], names[2], names[3]])
+        assert asked[2:] == [names[2], names[3]]
+        third = remembered.match_many([names[1]])
+        assert asked[4:] == [names[1]]  # forgotten at the clear: screened again
+    finally:
+        del screener.match_many
+    expected = {q: [(m.entity.id, m.score) for m in real([q], limit=3, threshold=THRESHOLD,
+                                                         cutoff=MIN_SCORE)[0]] for q in names}
+    for batch, answers in (([names[0], names[1], names[0]], first),
+                           ([names[1], names[2], names[3]], second), ([names[1]], third)):
+        assert [[(m.entity.id, m.score) for m in a] for a in answers] == \
+            [expected[q] for q in batch]

@@ -310,6 +310,33 @@ class Screener:
 _MENTION_IDS = {"imo": IdKind.IMO.value, "bic": IdKind.BIC.value, "crypto": IdKind.CRYPTO.value}
 
 
+class RememberedMatches:
+    """:meth:`Screener.match_many` with fixed ``limit``, ``threshold`` and ``cutoff``, each
+    distinct query screened once while it is remembered (at most ``size`` queries; all are
+    forgotten when full): customer books and payment days repeat their names."""
+
+    def __init__(self, screener: Screener, *, limit: int, threshold: float, cutoff: float,
+                 size: int) -> None:
+        self.screener = screener
+        self.limit, self.threshold, self.cutoff = limit, threshold, cutoff
+        self._size = size
+        self._known: dict[Query, list[Match]] = {}
+
+    def match_many(self, queries: list[Query]) -> list[list[Match]]:
+        """Each query's matches, in order; the ones not remembered are screened together."""
+        known = self._known
+        answers = {q: known[q] for q in dict.fromkeys(queries) if q in known}
+        new = [q for q in dict.fromkeys(queries) if q not in answers]
+        if new:
+            found = self.screener.match_many(new, limit=self.limit, threshold=self.threshold,
+                                             cutoff=self.cutoff)
+            answers.update(zip(new, found))
+            if len(known) + len(new) > self._size:
+                known.clear()
+            known.update(zip(new, found))
+        return [answers[q] for q in queries]
+
+
 def _typed(query: Query) -> Query:
     """A query of unknown schema whose name carries a legal form (LLC, GmbH, S.A., PLC, OOO)
     is an organisation's: it is screened as one, and a person's alias of one word no longer

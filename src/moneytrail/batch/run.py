@@ -40,7 +40,7 @@ from moneytrail.batch.io import (
 )
 from moneytrail.batch.output import ERROR_COLUMNS, Writer, jsonl_line, read_spool, spool_line
 from moneytrail.countries import country_code
-from moneytrail.screening import Match, Query, Screener
+from moneytrail.screening import Match, Query, RememberedMatches, Screener
 
 CHUNK_ROWS = 2000
 ALL_MATCHES_LIMIT = 50  # --all-matches: at most this many matches per row
@@ -181,8 +181,11 @@ class RowScreener:
         self.screener = screener
         self.options = options
         self.snapshot_of = snapshot_of or {}
-        self._cache: dict[Query, list[Match]] = {}
-        self._cache_size = cache_size
+        threshold = screener.threshold if options.threshold is None else options.threshold
+        self._matches = RememberedMatches(
+            screener, limit=ALL_MATCHES_LIMIT if options.all_matches else 1,
+            threshold=threshold, cutoff=threshold if options.cutoff is None else options.cutoff,
+            size=cache_size)
 
     def matches(self, query: Query) -> list[Match]:
         return self.matches_many([query])[0]
@@ -190,25 +193,7 @@ class RowScreener:
     def matches_many(self, queries: list[Query]) -> list[list[Match]]:
         """Each query's matches; the ones not screened before are screened together
         (:meth:`Screener.match_many`: bounding a chunk's queries at once costs far less)."""
-        answers: dict[Query, list[Match]] = {}
-        new: list[Query] = []
-        for query in dict.fromkeys(queries):
-            found = self._cache.get(query)
-            if found is None:
-                new.append(query)
-            else:
-                answers[query] = found
-        if new:
-            opts = self.options
-            threshold = self.screener.threshold if opts.threshold is None else opts.threshold
-            found_new = self.screener.match_many(
-                new, limit=ALL_MATCHES_LIMIT if opts.all_matches else 1, threshold=threshold,
-                cutoff=threshold if opts.cutoff is None else opts.cutoff)
-            answers.update(zip(new, found_new))
-            if len(self._cache) + len(new) > self._cache_size:
-                self._cache.clear()
-            self._cache.update(zip(new, found_new))
-        return [answers[q] for q in queries]
+        return self._matches.match_many(queries)
 
     def screen(self, rows: Iterable[RawRow]) -> tuple[list[dict], list[dict], Summary]:
         """Records, problems and counts for these rows (see :func:`screen_rows`)."""

@@ -36,7 +36,7 @@ from moneytrail.match.prepare import id_key
 from moneytrail.model import Entity, IdKind, Schema
 from moneytrail.names.text import normalize
 from moneytrail.payments.model import Agent, Party, Payment, PaymentError
-from moneytrail.screening import Match, Query, Screener
+from moneytrail.screening import Match, Query, RememberedMatches, Screener
 
 #: Embargoed jurisdictions (lower-case ISO alpha-2): North Korea, Iran, Syria, Cuba.
 EMBARGOED: tuple[str, ...] = ("kp", "ir", "sy", "cu")
@@ -118,15 +118,17 @@ class PaymentScreener:
         self.screener = screener
         self.embargoed = tuple(c.lower() for c in embargoed)
         self.threshold = screener.threshold if threshold is None else threshold
-        self._cache: dict[Query, list[Match]] = {}
-        self._cache_size = cache_size
+        self._matches = RememberedMatches(screener, limit=MATCHES_PER_NAME,
+                                          threshold=self.threshold, cutoff=self.threshold,
+                                          size=cache_size)
         self._bic_banks: dict[str, list[int]] | None = None
 
     def screen(self, payments: Iterable[Payment]) -> list[PaymentResult]:
         """Each payment's verdict, in order."""
         payments = list(payments)
         asked = [self._queries(p) for p in payments]
-        answers = self._answers([q for found in asked for _, _, q in found])
+        queries = [q for found in asked for _, _, q in found]
+        answers = dict(zip(queries, self._matches.match_many(queries)))
         return [PaymentResult(p, self._hits(p, found, answers))
                 for p, found in zip(payments, asked)]
 
@@ -178,25 +180,6 @@ class PaymentScreener:
                             Query((agent.name,), Schema.ORGANIZATION, countries=countries,
                                   identifiers=identifiers)))
         return out
-
-    def _answers(self, queries: list[Query]) -> dict[Query, list[Match]]:
-        answers: dict[Query, list[Match]] = {}
-        new = []
-        for query in dict.fromkeys(queries):
-            found = self._cache.get(query)
-            if found is None:
-                new.append(query)
-            else:
-                answers[query] = found
-        if new:
-            found_new = self.screener.match_many(new, limit=MATCHES_PER_NAME,
-                                                 threshold=self.threshold,
-                                                 cutoff=self.threshold)
-            answers.update(zip(new, found_new))
-            if len(self._cache) + len(new) > self._cache_size:
-                self._cache.clear()
-            self._cache.update(zip(new, found_new))
-        return answers
 
     # -- one payment's hits --------------------------------------------------------------
 
