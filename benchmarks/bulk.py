@@ -72,6 +72,15 @@ def variant(name: str, rng: random.Random) -> str:
     return name.lower() if name.isupper() else name.upper()
 
 
+def planted_name(entity, rng: random.Random) -> str:
+    """One of a list entity's names (weak aliases and other scripts aside), half of the time
+    written as a customer record would (:func:`variant`)."""
+    names = [n.full for n in entity.names if n.kind is not NameKind.WEAK_ALIAS
+             and n.full.isascii()] or [entity.names[0].full]
+    name = rng.choice(names)
+    return variant(name, rng) if rng.random() < 0.5 else name
+
+
 def make_book(path: Path, rows: int, entities: list) -> dict[str, str]:
     """Write the book; return the planted rows' keys -> planted entity id."""
     from faker import Faker
@@ -89,11 +98,7 @@ def make_book(path: Path, rows: int, entities: list) -> dict[str, str]:
             key = f"c{i:07d}"
             if rng.random() < PLANTED_SHARE:
                 entity = rng.choice(candidates)
-                names = [n.full for n in entity.names if n.kind is not NameKind.WEAK_ALIAS
-                         and n.full.isascii()] or [entity.names[0].full]
-                name = rng.choice(names)
-                if rng.random() < 0.5:
-                    name = variant(name, rng)
+                name = planted_name(entity, rng)
                 kind = "person" if entity.schema is Schema.PERSON else "company"
                 out.writerow([key, name, kind, "", ""])
                 planted[key] = entity.id

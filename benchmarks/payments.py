@@ -34,8 +34,8 @@ from itertools import islice
 from pathlib import Path
 from xml.sax.saxutils import escape
 
-from bulk import LATIN, OTHER, variant  # noqa: E402  (benchmarks/ is on sys.path as a script)
-from moneytrail.model import IdKind, NameKind, Schema
+from bulk import LATIN, OTHER, planted_name  # noqa: E402  (benchmarks/ is on sys.path as a script)
+from moneytrail.model import IdKind, Schema
 from moneytrail.payments.parse import iter_payments
 from moneytrail.payments.screen import PaymentScreener
 from moneytrail.screening import Screener
@@ -106,11 +106,7 @@ def make_traffic(folder: Path, n: int, entities: list, data: Path) -> dict[str, 
             creditor_bic = rng.choice(banks)
             if rng.random() < PLANTED_CREDITOR:
                 entity = rng.choice(listed)
-                names = [m.full for m in entity.names if m.kind is not NameKind.WEAK_ALIAS
-                         and m.full.isascii()] or [entity.names[0].full]
-                creditor = rng.choice(names)
-                if rng.random() < 0.5:
-                    creditor = variant(creditor, rng)
+                creditor = planted_name(entity, rng)
                 planted[e2e] = {"kind": "creditor", "entity": entity.id}
             elif rng.random() < PLANTED_TEXT:
                 vessel = rng.choice(vessels)
