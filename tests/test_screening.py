@@ -10,8 +10,10 @@ import pytest
 from typer.testing import CliRunner
 
 from moneytrail.cli import app
-from moneytrail.match.prepare import id_key, prepare_name
+from moneytrail.match.index import Index
+from moneytrail.match.prepare import article_typos, id_key, prepare_name
 from moneytrail.match.score import MIN_SCORE, THRESHOLD, max_bonus, score_pair
+from moneytrail.match.tokens import TITLED_RARE, TITLED_SURNAME
 from moneytrail.model import IdKind, Schema
 from moneytrail.screening import Query, RememberedMatches, Screener, _prepare_query, _typed
 from moneytrail.sources import detect
@@ -176,7 +178,8 @@ QUERIES = ["Kim Jong Un", "Choe Ryong Hae", "Ri Su Yong", "Pak Tong Gu", "Vladim
            "Ri Jong Hyok", "Mohammed Abdulla", "Bank of Korea", "Deutsche Bank GmbH",
            "Osama bin Laden", "Bin Al", "Al Qaida/Islamic Army", "IRGC Iran", "KOMID Korea",
            "VladimirPutin", "AliHassan", "Jean Lawson", "Mohammed Ali Khan", "John Smith",
-           "Wang Wei", "Maria del Carmen Garcia Lopez"]
+           "Wang Wei", "Maria del Carmen Garcia Lopez", "President Putin", "Dr. Kim",
+           "President Erdogn", "Bashar xal-Assad"]
 
 
 @pytest.mark.parametrize("text", QUERIES)
@@ -189,7 +192,7 @@ def test_bounds_hold_and_match_equals_brute_force(screener, text):
                                            birth_dates=("1984-01-08",), countries=("kp",)),
                   Query.of(text, schema=Schema.ORGANIZATION)):
         query = _typed(query)  # (as match types it: a legal form makes an organisation)
-        names, _ = _prepare_query(query)
+        names, _ = _prepare_query(query, index)
         bonus = max_bonus(query.birth_dates, frozenset(query.countries))
         positions, values, _ = index.bounds(names, query.schema, -1.0)
         bound = np.zeros(len(index.entities))
@@ -297,6 +300,45 @@ def test_leading_titles_are_not_part_of_a_persons_name(screener):
         best = top(screener, Query.of(written, schema="Person"))
         assert best.entity.caption.startswith("PUTIN, Vladimir"), written
     assert prepare_name("General", Schema.PERSON).tokens == ("general",)
+
+
+def test_a_title_and_a_rare_surname_name_the_person(screener):
+    """``President Putin`` is Putin: a title and one word that is the list name's surname and
+    names few listed people. Without the title, or with a common surname, one word against a
+    longer name stays below the threshold."""
+    def compare(a, b):
+        return screener.compare(Query.of(a, schema="Person"), Query.of(b, schema="Person"))
+
+    assert compare("President Erdogan", "Recep Tayyip Erdogan").score == TITLED_SURNAME
+    assert compare("President Erdogn", "Recep Tayyip Erdogan").match  # (a typo too)
+    assert compare("Dr. Lavrov", "LAVROV, Sergei Viktorovich").match  # (surname first)
+    assert not compare("Erdogan", "Recep Tayyip Erdogan").match  # no title
+    # a middle word: the rule does not apply (the word's own rarity decides)
+    assert compare("President Tayyip", "Recep Tayyip Erdogan").score == \
+        compare("Tayyip", "Recep Tayyip Erdogan").score < TITLED_SURNAME
+    assert not compare("Dr. Kim", "KIM Jong Un").match  # a hundred listed Kims
+    assert screener.index.token_df["kim"] > TITLED_RARE
+    explained = compare("President Erdogan", "Recep Tayyip Erdogan").explanation
+    assert "title" in explained["features"][0]["detail"]
+
+
+def test_a_mistyped_article_glued_to_a_name_is_the_article(screener):
+    """``xal-Assad``: a letter added to the Arabic article, a word no listed name uses, is the
+    article. A word the lists do use (``Ali``, ``Gul``) is a name, and an empty index knows no
+    words, so it rewrites nothing."""
+    def compare(a, b, on=screener):
+        return on.compare(Query.of(a, schema="Person"), Query.of(b, schema="Person"))
+
+    typo = compare("Bashar xal-Assad", "Bashar al-Assad")
+    assert typo.match and typo.explanation["query_name"] == "Bashar xal-Assad"
+    assert compare("Bashar ale-Assad", "Bashar al-Assad").match
+    assert compare("Bashar Xal-Assad", "Bashar al-Assad").match
+    assert screener.index.token_df["ali"] and screener.index.token_df["gul"]
+    for name in ("Ali-Hassan", "Gul-Hassan"):
+        assert article_typos(name, screener.index.token_df.__contains__) == name
+    assert article_typos("Bashar xal-Assad", screener.index.token_df.__contains__) == \
+        "Bashar al-Assad"
+    assert not compare("Bashar xal-Assad", "Bashar al-Assad", Screener(Index())).match
 
 
 def test_index_kept_on_disk_is_read_back_and_rebuilt_when_stale(tmp_path, lists_dir,

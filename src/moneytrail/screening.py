@@ -23,6 +23,7 @@ import numpy as np
 from moneytrail.match.index import Index
 from moneytrail.match.prepare import (
     PreparedName,
+    article_typos,
     entity_countries,
     id_key,
     prepare_entity,
@@ -184,7 +185,7 @@ class Screener:
         slack = 10.0 ** -SCORE_DIGITS  # a score is rounded, its bound is not
         prepared = []
         for query in queries:
-            names, ids = _prepare_query(query)
+            names, ids = _prepare_query(query, self.index)
             countries = frozenset(query.countries)
             prepared.append((query, names, ids, countries, max_bonus(query.birth_dates,
                                                                      countries)))
@@ -259,7 +260,7 @@ class Screener:
                                                             else Query.of(b, schema=query.schema))
         threshold = self.threshold if threshold is None else threshold
         query = _typed(query)
-        names, ids = _prepare_query(query)
+        names, ids = _prepare_query(query, self.index)
         prepared = self.index.prepared(target) or prepare_entity(target)
         scored = score_pair(names, query.schema, query.birth_dates, frozenset(query.countries),
                             query.gender, ids, prepared, self.index)
@@ -349,12 +350,21 @@ def _typed(query: Query) -> Query:
     return replace(query, schema=Schema.ORGANIZATION)
 
 
-def _prepare_query(query: Query) -> tuple[tuple[PreparedName, ...], frozenset[str]]:
-    """A query's prepared names and identifier keys, as the index and scorer take them."""
-    names = tuple(prepare_name(text, query.schema) for n in query.names
-                  for text in with_parts(n) if text.strip())
+def _prepare_query(query: Query, index: Index) -> tuple[tuple[PreparedName, ...],
+                                                      frozenset[str]]:
+    """A query's prepared names and identifier keys, as the index and scorer take them (a
+    person's mistyped article read with the index's words: :func:`article_typos`)."""
+    person = query.schema in (Schema.PERSON, None) and index.token_df
+    names: list[PreparedName] = []
+    for n in query.names:
+        for text in with_parts(n):
+            if not text.strip():
+                continue
+            read = article_typos(text, index.token_df.__contains__) if person else text
+            name = prepare_name(read, query.schema)
+            names.append(name if read == text else replace(name, original=text))
     ids = frozenset(id_key(IdKind(k), v) for k, v in query.identifiers if v.strip())
-    return names, ids
+    return tuple(names), ids
 
 
 def _entity_of(query: Query) -> Entity:

@@ -55,6 +55,8 @@ from moneytrail.match.tokens import (
     AFFIX_CUTOFF as _AFFIX_CUTOFF,
     AFFIX_EDITS as _AFFIX_EDITS,
     CONFLICT_WEIGHT,
+    TITLED_RARE,
+    TITLED_SURNAME,
     TOKEN_FLOOR,
     is_filler,
     is_initial,
@@ -137,6 +139,7 @@ class _Unit:
     rows: list  # (weight, token, _Row), lightest first
     light_short: int  # the lightest rows reach no name of fewer words than the query alone
     light_long: int  # ... nor one of as many or more
+    least: float = 0.0  # the score any name its rows reach may get whatever its words
 
 
 @dataclass
@@ -542,8 +545,12 @@ class Index:
         light_long = self._light(rows, (floor - 0.3) / 0.7 * query_weight - initials_weight)
         if light_short >= len(rows):
             return None
+        # a title and a rare word: at least TITLED_SURNAME against a name holding that word
+        # first or last (score.name_similarity); here against any name the word reaches
+        least = TITLED_SURNAME if q.titled and n_query == 1 and path == 0 and \
+            self.token_df.get(query[0], 0) <= TITLED_RARE else 0.0
         return _Unit(q, path, n_query, query_weight, query_filler, initials, initials_weight,
-                     rows, light_short, light_long)
+                     rows, light_short, light_long, least)
 
     @staticmethod
     def _light(rows: list, needed: float) -> int:
@@ -648,13 +655,14 @@ class Index:
         rows there (see :class:`_Row`): the scorer's formula, see the module doc. (``at``
         None: all pairs are of the one unit, whose figures are then scalars.)"""
         per_unit = [(u.weight, u.weight - u.filler, float(u.initials), u.initials_weight,
-                     float(u.n_query), float(u.path)) for u in units]
+                     float(u.n_query), float(u.path), u.least) for u in units]
         if at is None:
-            query_weight, query_left, initials, initials_weight, n_query, path = per_unit[0]
+            query_weight, query_left, initials, initials_weight, n_query, path, least = \
+                per_unit[0]
             at_path = name + int(path) * self.name_count
         else:
             # (a figure per row, gathered per pair: each comes out contiguous)
-            query_weight, query_left, initials, initials_weight, n_query, path = \
+            query_weight, query_left, initials, initials_weight, n_query, path, least = \
                 np.array(per_unit, dtype=np.float64).T.take(at, axis=1)
             at_path = path.astype(np.int64) * self.name_count + name
         # per name: its words' total weight, largest weight, fillers' weight, word count, and
@@ -670,13 +678,15 @@ class Index:
         one_word &= (path != 0.0) | (person == 0.0)  # (PATHS[0]: tokens)
         bound[one_word] *= 0.9
         # the scorer gives 0 to names where no word (two letters or more) aligned with a word
+        least = np.where(reached, least, 0.0) if any(u.least for u in units) else 0.0
+        bound = np.maximum(bound, least)
         bound[~reached] = 0.0
         # words that reach nothing on the other side stay unaligned: when both names keep
         # some, the scorer's conflict penalty is at least this (without initials in the query)
         left_q = _ratio(query_left - query_reach, query_weight)
         left_l = _ratio(total - filler_weight - list_reach, total)
         penalty = CONFLICT_WEIGHT * np.maximum(0.0, np.minimum(left_q, left_l))
-        return np.where(initials == 0.0, np.maximum(0.0, bound - penalty), bound)
+        return np.where(initials == 0.0, np.maximum(least, bound - penalty), bound)
 
     def korean_bound(self, query: PreparedName, floor: float) -> dict[int, float]:
         """Korean-read list names and an upper bound of the Korean name score against the

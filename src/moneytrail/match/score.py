@@ -50,6 +50,8 @@ from moneytrail.match.prepare import (
 from moneytrail.match.tokens import (
     CONFLICT_WEIGHT,
     PATRONYMIC_LINKS,
+    TITLED_RARE,
+    TITLED_SURNAME,
     TOKEN_FLOOR,
     WEAK_SIM,
     is_filler,
@@ -249,6 +251,9 @@ def name_similarity(q: PreparedName, c: PreparedName, schema: Schema,
                                1 if q.script == c.script else 2, joins=True,
                                one_word=1.0 if schema is Schema.PERSON else 0.9)
         result = NameResult(score, "tokens", q, c, "aligned tokens, rarity-weighted")
+        if schema is Schema.PERSON and score < TITLED_SURNAME and _titled_surname(q, c, index):
+            result = NameResult(TITLED_SURNAME, "tokens", q, c,
+                                "a title and a rare surname (the list name's first or last word)")
     numbers_q, numbers_c = q.numbers, c.numbers
     if numbers_q != numbers_c and result.score > 0.0:
         if numbers_q and numbers_c:
@@ -265,6 +270,17 @@ def name_similarity(q: PreparedName, c: PreparedName, schema: Schema,
     if syllabic is not None and result.score > SYLLABIC_CAP:
         result = NameResult(SYLLABIC_CAP, "script", q, c, syllabic)
     return result
+
+
+def _titled_surname(q: PreparedName, c: PreparedName, index: Index) -> bool:
+    """Whether the query is a title and one rare word that is the list name's first or last
+    word, a typo allowed (see :data:`moneytrail.match.tokens.TITLED_SURNAME`)."""
+    if not q.titled or len(q.words) != 1 or len(c.words) < 2:
+        return False
+    word = q.words[0]
+    return index.token_df.get(word, 0) <= TITLED_RARE and not is_initial(word) and \
+        any(token_sim(word, end) >= 0.9 and not is_initial(end)
+            for end in (c.words[0], c.words[-1]))
 
 
 # Numbers are not aligned as words but compared on their own. Lists and their users write
