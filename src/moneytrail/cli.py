@@ -1359,14 +1359,15 @@ def serve(
                    "MONEYTRAIL_API_RELOAD_EVERY; 60 with several workers)."),
     log_level: str = typer.Option("info", help="debug, info, warning, error."),
 ) -> None:
-    """Run the screening service: yente's /match and /search, Watchman's /v2/search, /v1/screen."""
+    """Run the screening service: yente's /match and /search, Watchman's /v2/search, /v1/screen.
+
+    This process becomes the supervisor of the workers that answer (a lean process image:
+    it imports neither the matcher nor the CLI): a reload starts new workers on the new lists
+    beside the old ones, which retire once the new ones answer (moneytrail.api.supervise).
+    """
     import dataclasses
 
-    import uvicorn
-
-    from moneytrail.api.app import (LOG_LEVEL_ENV, NO_AUTH_ENV, config_from_settings,
-                                    configure_logging, create_app, uvicorn_options)
-    from moneytrail.api.service import ReloadError, Service
+    from moneytrail.api.config import config_from_settings
     from moneytrail.settings import SettingsError
 
     if no_auth and host not in _LOOPBACK:
@@ -1382,29 +1383,17 @@ def serve(
     every = reload_every if reload_every is not None else \
         (config.reload_every or (60.0 if workers > 1 else 0.0))
     config = dataclasses.replace(config, reload_every=every)
-    configure_logging(log_level)
     if no_auth:
         err.print("[bold red on yellow] AUTHENTICATION IS OFF (--no-auth): anyone who can reach "
                   f"{host}:{port} is admin. Local use only. [/]")
-    service = Service(settings.database_url, settings.home / "index")
-    try:
-        serving = service.load()  # with several workers: builds the index file they read
-    except ReloadError as exc:
-        err.print(f"[red]error:[/] {exc}")
-        raise typer.Exit(1)
-    err.print(f"serving {len(serving.screener.index):,} entities from snapshots "
-              f"{', '.join(map(str, serving.snapshot_ids))} on http://{host}:{port} "
-              f"({workers} worker{'s' if workers > 1 else ''}; docs at /docs)")
-    common = dict(host=host, port=port, **uvicorn_options(log_level.lower()))
-    if workers == 1:
-        uvicorn.run(create_app(service, config), **common)
-        return
-    service.close()
-    del serving, service
-    os.environ[NO_AUTH_ENV] = "1" if no_auth else "0"
-    os.environ[LOG_LEVEL_ENV] = log_level
-    os.environ["MONEYTRAIL_API_RELOAD_EVERY"] = str(every)
-    uvicorn.run("moneytrail.api.app:app_from_env", factory=True, workers=workers, **common)
+    err.print(f"starting {workers} worker{'s' if workers > 1 else ''} on http://{host}:{port} "
+              f"(docs at /docs); /readyz answers 200 once the lists are loaded")
+    sys.stdout.flush()
+    sys.stderr.flush()
+    os.execv(sys.executable, [sys.executable, "-m", "moneytrail.api.supervise", "--host", host,
+                              "--port", str(port), "--workers", str(workers), "--log-level",
+                              log_level, "--reload-every", str(every),
+                              *(["--no-auth"] if no_auth else [])])
 
 
 if __name__ == "__main__":  # pragma: no cover

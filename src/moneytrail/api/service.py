@@ -16,6 +16,11 @@ priority), and keeps whatever goes wrong in a bad load (an exception, running ou
 out of the process that serves.
 A reload that fails leaves the current lists in service and is reported by ``/readyz`` and
 ``/metrics`` until one succeeds.
+
+Under ``moneytrail serve`` a reload swaps processes rather than indexes (``swap``, see
+:mod:`moneytrail.api.supervise`): once the child has built the index file, the supervisor
+starts new workers that read it, and this one retires when they answer. A process that has
+served never holds two indexes, and its memory goes with it.
 """
 
 from __future__ import annotations
@@ -28,6 +33,7 @@ import multiprocessing
 import os
 import threading
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
@@ -129,16 +135,21 @@ class Service:
     """The lists in service and their reloads (see the module doc)."""
 
     def __init__(self, database_url: str, cache_dir: Path, *, threshold: float | None = None,
-                 build_in_child: bool = True) -> None:
+                 build_in_child: bool = True,
+                 swap: Callable[[tuple[int, ...]], tuple[bool, str | None]] | None = None,
+                 generation: int = 1, reload_failures: int = 0) -> None:
         self.database_url = database_url
         self.cache_dir = cache_dir
         self.threshold = threshold
-        self.build_in_child = build_in_child
+        self.build_in_child = build_in_child or swap is not None
+        self.swap = swap  # reloads start new worker processes (supervise.Swapper.swap)
+        self.first_generation = generation
         self.store = Store.open(database_url)
         self._current: Serving | None = None
         self._reload_lock = threading.Lock()
         self.last_reload: ReloadStatus | None = None
-        self.reload_failures = 0
+        self.reload_failures = reload_failures
+        self.retired = False  # swapped out: new workers answer from now on
         self._relations_lock = threading.Lock()
         self._watch: threading.Thread | None = None
         self._stop = threading.Event()
@@ -198,6 +209,8 @@ class Service:
         Unchanged snapshots keep the index in service (``changed`` False). With ``wait``
         False, a reload already running makes this one return at once with ``ok`` False.
         """
+        if self.retired and self.last_reload is not None:
+            return self.last_reload  # new workers serve the newest lists; this one retires
         if not self._reload_lock.acquire(blocking=wait):
             return ReloadStatus(False, time.time(), self._serving_ids(),
                                 error="a reload is already running")
@@ -210,6 +223,16 @@ class Service:
             if self._current is not None and self._current.snapshot_ids == ids:
                 status = ReloadStatus(True, time.time(), ids, changed=False,
                                       seconds=time.perf_counter() - started)
+            elif self.swap is not None and self._current is not None:
+                self._build_file()
+                ok, error = self.swap(ids)  # new workers read the file; this one retires
+                if not ok:
+                    raise ReloadError(f"the new workers did not start: {error}")
+                self.retired = True
+                status = ReloadStatus(True, time.time(), ids, changed=True,
+                                      seconds=time.perf_counter() - started)
+                log.info("lists in service: snapshots %s, in new workers (%.1f s)",
+                         ",".join(map(str, ids)), status.seconds)
             else:
                 if self._current is not None:  # make room: one index's caches at a time
                     self._current.screener.index.clear_caches()
@@ -222,7 +245,7 @@ class Service:
                     ids = screener.index.snapshot_ids
                     snaps = tuple(s for s in self.store.snapshots() if s.id in set(ids))
                 old = self._current
-                generation = old.generation + 1 if old else 1
+                generation = old.generation + 1 if old else self.first_generation
                 self._current = Serving(screener, snaps, time.time(), generation)
                 del old  # (requests still running on it keep it until they finish)
                 gc.collect()
@@ -251,22 +274,26 @@ class Service:
         if self.threshold is not None:
             kw["threshold"] = self.threshold
         if self.build_in_child:  # also at start: the parent then holds only what it reads
-            ctx = multiprocessing.get_context("spawn")
-            result = ctx.Queue()
-            child = ctx.Process(target=_build_index_file, name="moneytrail-index-build",
-                                args=(self.database_url, self.cache_dir, result), daemon=True)
-            started = time.perf_counter()
-            child.start()
-            child.join()
-            error = result.get() if not result.empty() else None
-            if child.exitcode != 0 or error:
-                raise ReloadError(error or f"the index build exited with code {child.exitcode}")
-            log.info("reload: index built in a child process in %.1f s",
-                     time.perf_counter() - started)
+            self._build_file()
         started = time.perf_counter()
         screener = Screener.from_store(self.store, **kw)
         log.info("reload: index read in %.1f s", time.perf_counter() - started)
         return screener
+
+    def _build_file(self) -> None:
+        """Build the index file of the newest snapshots in a child process (if not there)."""
+        ctx = multiprocessing.get_context("spawn")
+        result = ctx.Queue()
+        child = ctx.Process(target=_build_index_file, name="moneytrail-index-build",
+                            args=(self.database_url, self.cache_dir, result), daemon=True)
+        started = time.perf_counter()
+        child.start()
+        child.join()
+        error = result.get() if not result.empty() else None
+        if child.exitcode != 0 or error:
+            raise ReloadError(error or f"the index build exited with code {child.exitcode}")
+        log.info("reload: index built in a child process in %.1f s",
+                 time.perf_counter() - started)
 
     # -- scheduled reloads ---------------------------------------------------------------
 
