@@ -13,6 +13,8 @@ import gc
 import hashlib
 import os
 import pickle
+import time
+from collections.abc import Generator
 from dataclasses import dataclass, field, replace
 from functools import lru_cache
 from pathlib import Path
@@ -43,6 +45,9 @@ from moneytrail.match.score import (
 from moneytrail.match.textscan import Mention, scan
 from moneytrail.model import Entity, IdKind, Name, Schema, Snapshot
 from moneytrail.store import Store
+
+# match_steps hands control back after this much work (a server's other requests go on)
+STEP_SECONDS = 0.002
 
 
 @dataclass(frozen=True)
@@ -171,6 +176,31 @@ class Screener:
         return self.match_many([query], limit=limit, threshold=threshold, cutoff=cutoff,
                                sources=sources)[0]
 
+    def match_steps(self, query: Query | str, *, limit: int = 10,
+                    threshold: float | None = None, cutoff: float | None = None,
+                    sources: frozenset[str] | None = None, every: float = STEP_SECONDS
+                    ) -> Generator[None, None, list[Match]]:
+        """:meth:`match` in steps: a generator that yields (``None``) each time it has worked
+        ``every`` seconds since it started or last yielded, and returns the answer
+        :meth:`match` gives (``answer = yield from screener.match_steps(q)``).
+
+        For a server that answers on one event loop: a name that scores hundreds of
+        candidates (``Q. HASSAN``, ``Mohamed MOHAMMED``: 10-60 ms, most of it unpickling and
+        scoring entities) hands the loop back between steps, so the requests that arrive
+        meanwhile are answered in between instead of queueing behind it. Threads would not
+        do: the matcher holds the GIL, and a pool of them made the service's tail ten times
+        worse (measured). Most names never yield."""
+        query = _typed(Query.of(query) if isinstance(query, str) else query)
+        if limit <= 0:
+            return []
+        threshold = self.threshold if threshold is None else threshold
+        cutoff = min(MIN_SCORE, threshold) if cutoff is None else cutoff
+        found = self._prepared(query)
+        bound = self.index.bounds_many([(found[1], query.schema,
+                                         cutoff - found[4] - 10.0 ** -SCORE_DIGITS)])[0]
+        return (yield from self._match_steps(*found, *bound, limit=limit, threshold=threshold,
+                                             cutoff=cutoff, sources=sources, every=every))
+
     def match_many(self, queries: Iterable[Query | str], *, limit: int = 10,
                    threshold: float | None = None, cutoff: float | None = None,
                    sources: frozenset[str] | None = None) -> list[list[Match]]:
@@ -183,25 +213,32 @@ class Screener:
         threshold = self.threshold if threshold is None else threshold
         cutoff = min(MIN_SCORE, threshold) if cutoff is None else cutoff
         slack = 10.0 ** -SCORE_DIGITS  # a score is rounded, its bound is not
-        prepared = []
-        for query in queries:
-            names, ids = _prepare_query(query, self.index)
-            countries = frozenset(query.countries)
-            prepared.append((query, names, ids, countries, max_bonus(query.birth_dates,
-                                                                     countries)))
+        prepared = [self._prepared(query) for query in queries]
         bounds = self.index.bounds_many([(names, query.schema, cutoff - bonus - slack)
                                          for query, names, _, _, bonus in prepared])
-        return [self._matches(*found, *bound, limit=limit, threshold=threshold, cutoff=cutoff,
-                              sources=sources)
+        return [_finished(self._match_steps(*found, *bound, limit=limit, threshold=threshold,
+                                            cutoff=cutoff, sources=sources, every=None))
                 for found, bound in zip(prepared, bounds)]
 
-    def _matches(self, query: Query, names: tuple[PreparedName, ...], ids: frozenset[str],
-                 countries: frozenset[str], bonus: float, positions: np.ndarray,
-                 values: np.ndarray, listed: dict[int, list[tuple[float, int]]], *,
-                 limit: int, threshold: float, cutoff: float,
-                 sources: frozenset[str] | None) -> list[Match]:
-        """One query's answer from its bounds (see :meth:`match`)."""
+    def _prepared(self, query: Query) -> tuple[Query, tuple[PreparedName, ...], frozenset[str],
+                                                frozenset[str], float]:
+        """A query's names, identifier keys and countries as the index and scorer take them,
+        and what its birth dates and countries can add to a score at most."""
+        names, ids = _prepare_query(query, self.index)
+        countries = frozenset(query.countries)
+        return query, names, ids, countries, max_bonus(query.birth_dates, countries)
+
+    def _match_steps(self, query: Query, names: tuple[PreparedName, ...], ids: frozenset[str],
+                     countries: frozenset[str], bonus: float, positions: np.ndarray,
+                     values: np.ndarray, listed: dict[int, list[tuple[float, int]]], *,
+                     limit: int, threshold: float, cutoff: float,
+                     sources: frozenset[str] | None, every: float | None
+                     ) -> Generator[None, None, list[Match]]:
+        """One query's answer from its bounds (see :meth:`match`), yielding after each
+        ``every`` seconds of work (None: never; see :meth:`match_steps`)."""
         slack = 10.0 ** -SCORE_DIGITS
+        clock = time.perf_counter
+        due = clock() + every if every is not None else 0.0
         id_hits = self.index.id_hits(ids)
         if id_hits:  # an identifier may decide: its entities come first
             hits = np.fromiter(id_hits, dtype=positions.dtype, count=len(id_hits))
@@ -241,6 +278,9 @@ class Screener:
                 found.sort(key=lambda r: (-r[0], r[1]))
                 del found[limit:]
                 kth = found[-1][0]
+            if every is not None and clock() >= due:
+                yield
+                due = clock() + every
         found.sort(key=lambda r: (-r[0], r[1]))
         return [self._result(self.index.entities[p].entity, s, threshold)
                 for _, p, s in found[:limit]]
@@ -336,6 +376,15 @@ class RememberedMatches:
                 known.clear()
             known.update(zip(new, found))
         return [answers[q] for q in queries]
+
+
+def _finished(steps: Generator[None, None, Any]) -> Any:
+    """The return value of a generator of steps that never yields (``every=None``)."""
+    try:
+        next(steps)
+    except StopIteration as done:
+        return done.value
+    raise RuntimeError("a generator of steps yielded where it was told not to")
 
 
 def _typed(query: Query) -> Query:

@@ -22,26 +22,32 @@ with the field's location and what is wrong (the value sent is not echoed back).
 
 from __future__ import annotations
 
+import asyncio
 import logging
 import time
+from collections.abc import Generator
 from contextlib import asynccontextmanager
-from dataclasses import dataclass
 from datetime import datetime, timezone
 from typing import Annotated, Any, Iterator
 
 import orjson
-from pydantic import BaseModel
-from fastapi import Depends, FastAPI, HTTPException, Path, Query as Param, Request
+from fastapi import Depends, FastAPI, HTTPException, Path, Request
+from fastapi import Query as Param
 from fastapi.exceptions import RequestValidationError
-from fastapi.responses import JSONResponse, Response, StreamingResponse
 from fastapi.openapi.utils import get_openapi
+from fastapi.responses import JSONResponse, Response, StreamingResponse
 from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
+from pydantic import BaseModel
 from starlette.concurrency import run_in_threadpool
 
 from moneytrail.api import dialects
 from moneytrail.api.cases import cases_router
-from moneytrail.api.payments import payments_router
-from moneytrail.api.graph import graph_router
+from moneytrail.api.config import (  # noqa: F401  (re-exported)
+    ApiConfig,
+    config_from_settings,
+    configure_logging,
+    uvicorn_options,
+)
 from moneytrail.api.dialects import (
     MatchRequest,
     MatchResponse,
@@ -49,9 +55,12 @@ from moneytrail.api.dialects import (
     SearchResponse,
     WatchmanResponse,
 )
+from moneytrail.api.graph import graph_router
 from moneytrail.api.observe import CallWriter, Guard, Metrics
+from moneytrail.api.payments import payments_router
 from moneytrail.api.security import LOCAL, KeyChecker, RateLimiter, token_of
 from moneytrail.api.service import ReloadError, Service, Serving
+from moneytrail.screening import STEP_SECONDS
 from moneytrail.store.access import ApiKey
 from moneytrail.store.store import snapshot_to_dict
 
@@ -59,19 +68,6 @@ log = logging.getLogger("moneytrail.api")
 
 MAX_MATCH_QUERIES = 100
 MAX_SCREEN_QUERIES = 10_000
-
-
-@dataclass(frozen=True)
-class ApiConfig:
-    """How the service behaves (:func:`config_from_settings` fills it from the
-    ``MONEYTRAIL_API_*`` settings)."""
-
-    auth: bool = True
-    max_body: int = 16 * 1024 * 1024  # bytes: 10,000 queries of a few fields fit easily
-    rate: float = 100.0  # requests per second per key, unless the key says otherwise
-    cors_origins: tuple[str, ...] = ()
-    audit: bool = True
-    reload_every: float = 0.0  # seconds between checks of the store for new snapshots; 0 = off
 
 
 DatasetPath = Annotated[str, Path(max_length=64, description="`default` (every list) or a list "
@@ -88,7 +84,7 @@ SECURITY_SCHEMES = {
 OPEN_ROUTES = frozenset({"/healthz", "/readyz"})
 
 
-def create_app(service: Service, config: ApiConfig = ApiConfig()) -> FastAPI:
+def create_app(service: Service, config: ApiConfig = ApiConfig()) -> FastAPI:  # noqa: B008
     """The app over a loaded (or loading) service."""
     keys = KeyChecker(service.store)
     limiter = RateLimiter(config.rate)
@@ -298,10 +294,9 @@ def create_app(service: Service, config: ApiConfig = ApiConfig()) -> FastAPI:
         sources = narrowed(now, sources_of(now, dataset), include_dataset, exclude_dataset)
         queries = dialects.match_queries(body)
         request.scope["state"]["queries"] = len(queries)
-        run = (dialects.match_response, now, queries, sources, limit, threshold, cutoff,
-               frozenset(exclude_entity_ids))
-        out = run[0](*run[1:]) if len(queries) <= 2 else await run_in_threadpool(*run)
-        return _json(out)
+        steps = dialects.match_response(now, queries, sources, limit, threshold, cutoff,
+                                        frozenset(exclude_entity_ids), every=STEP_SECONDS)
+        return _json(await _stepped(steps))
 
     @app.get("/search/{dataset}", tags=["yente"], response_model=SearchResponse,
              summary="Text search with facets by list, schema, program and country",
@@ -414,6 +409,18 @@ def _query_names(route: Any) -> frozenset[str]:
     return names
 
 
+async def _stepped(steps: Generator[None, None, Any]) -> Any:
+    """Run a generator of steps on the event loop (see
+    :meth:`moneytrail.screening.Screener.match_steps`), letting the requests that arrived
+    meanwhile run between two steps; its return value."""
+    while True:
+        try:
+            next(steps)
+        except StopIteration as done:
+            return done.value
+        await asyncio.sleep(0)
+
+
 def _json(body: Any) -> Response:
     return Response(orjson.dumps(body), media_type="application/json")
 
@@ -453,52 +460,6 @@ def _state(service: Service) -> dict[str, Any]:
         "loaded_at": now.loaded_at if now else 0,
         "ages": ages,
     }
-
-
-def config_from_settings(settings: Any, *, auth: bool = True) -> ApiConfig:
-    """The service's behaviour from the ``MONEYTRAIL_API_*`` settings."""
-    from moneytrail.settings import SettingsError
-
-    if not settings.api_rate > 0:
-        raise SettingsError("MONEYTRAIL_API_RATE must be more than zero")
-    if settings.api_max_body < 1024:
-        raise SettingsError("MONEYTRAIL_API_MAX_BODY must be at least 1024 bytes")
-    return ApiConfig(auth=auth, max_body=settings.api_max_body, rate=settings.api_rate,
-                     cors_origins=settings.api_cors_origins, audit=settings.api_audit,
-                     reload_every=settings.api_reload_every)
-
-
-def uvicorn_options(log_level: str = "info") -> dict[str, Any]:
-    """How uvicorn runs the app: no access log of its own (it prints query strings, names in
-    them; :class:`~moneytrail.api.observe.Guard` logs each request without them), no server
-    header, client addresses as the socket gives them."""
-    return {"log_level": log_level, "access_log": False, "server_header": False,
-            "proxy_headers": False}
-
-
-NO_AUTH_ENV = "MONEYTRAIL_API_NO_AUTH"  # set by `moneytrail serve --no-auth` for its workers
-LOG_LEVEL_ENV = "MONEYTRAIL_API_LOG_LEVEL"  # and its --log-level
-
-
-def configure_logging(level: str) -> None:
-    """Log lines to stderr with their time, level and logger (per worker process)."""
-    logging.basicConfig(level=level.upper(),
-                        format="%(asctime)s %(levelname)s %(name)s: %(message)s")
-
-
-def app_from_env() -> FastAPI:
-    """The app of one worker of ``moneytrail serve --workers N`` (uvicorn's factory): settings
-    from the environment, lists loaded from the store (the index file the parent built)."""
-    import os
-
-    from moneytrail.settings import Settings
-
-    configure_logging(os.environ.get(LOG_LEVEL_ENV, "info"))
-    settings = Settings.from_env()
-    service = Service(settings.database_url, settings.home / "index")
-    service.load()
-    return create_app(service, config_from_settings(
-        settings, auth=os.environ.get(NO_AUTH_ENV) != "1"))
 
 
 def _epoch(text: str | None) -> float | None:

@@ -21,6 +21,7 @@ our own models we do not know is a ``422`` rather than silently ignored (a missp
 from __future__ import annotations
 
 import re
+from collections.abc import Generator
 from typing import TYPE_CHECKING, Annotated, Any, Iterator, Literal
 
 import orjson
@@ -36,7 +37,7 @@ from moneytrail.model import Entity, IdKind, NameKind, Schema
 from moneytrail.screening import Match, Query
 
 if TYPE_CHECKING:
-    from moneytrail.api.service import Serving, Service
+    from moneytrail.api.service import Service, Serving
 
 ALL_DATASETS = ("default", "sanctions", "all")  # every list in service
 ALGORITHM = "moneytrail"
@@ -280,16 +281,23 @@ def match_queries(body: MatchRequest) -> list[tuple[str, EntityExample, Query, d
 
 def match_response(serving: Serving, queries: list, sources: frozenset[str] | None,
                    limit: int, threshold: float | None, cutoff: float,
-                   excluded: frozenset[str] = frozenset()) -> dict[str, Any]:
-    """yente's answer. ``excluded`` entity ids are left out; asking for as many more results
-    keeps the answer exact (they can take at most that many places)."""
+                   excluded: frozenset[str] = frozenset(), *,
+                   every: float | None = None) -> Generator[None, None, dict[str, Any]]:
+    """yente's answer, as a generator of steps (see
+    :meth:`moneytrail.screening.Screener.match_steps`: it yields after each ``every`` seconds
+    of matching; None: never) that returns it. ``excluded`` entity ids are left out; asking
+    for as many more results keeps the answer exact (they can take at most that many
+    places)."""
     screener = serving.screener
     threshold = screener.threshold if threshold is None else threshold
     floor = max(min(cutoff, threshold), min(MIN_SCORE, threshold))
     responses = {}
-    for key, example, query, echo in queries:
-        found = screener.match(query, limit=limit + len(excluded), threshold=threshold,
-                               cutoff=floor, sources=sources)
+    for i, (key, example, query, echo) in enumerate(queries):
+        if i and every is not None:
+            yield  # (between two queries of a batch, too)
+        found = yield from screener.match_steps(query, limit=limit + len(excluded),
+                                                threshold=threshold, cutoff=floor,
+                                                sources=sources, every=every)
         if excluded:
             found = [m for m in found if m.entity.id not in excluded][:limit]
         hits = sum(1 for m in found if m.match)
