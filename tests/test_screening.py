@@ -533,3 +533,26 @@ def test_remembered_matches_answer_as_the_screener_does_across_forgetting(screen
                            ([names[1], names[2], names[3]], second), ([names[1]], third)):
         assert [[(m.entity.id, m.score) for m in a] for a in answers] == \
             [expected[q] for q in batch]
+
+
+def test_entities_and_prepared_names_unpickle_to_equal_objects(screener):
+    """The index keeps entities pickled; their faster unpickling (model.fast_unpickling) must
+    give back equal objects, every field in its place."""
+    import dataclasses
+    import pickle
+
+    from moneytrail.match.prepare import PreparedEntity, PreparedName
+    from moneytrail.model import Entity
+
+    found = 0
+    for prepared in screener.index.entities[:300]:
+        again = pickle.loads(pickle.dumps(prepared, protocol=pickle.HIGHEST_PROTOCOL))
+        assert again == prepared and again.entity == prepared.entity
+        for cls, obj, copy in ((PreparedEntity, prepared, again),
+                               (Entity, prepared.entity, again.entity),
+                               *((PreparedName, a, b) for a, b in zip(prepared.names,
+                                                                      again.names))):
+            for f in dataclasses.fields(cls):
+                assert getattr(copy, f.name) == getattr(obj, f.name), (cls, f.name)
+            found += 1
+    assert found > 600

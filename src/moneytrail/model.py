@@ -78,6 +78,26 @@ class RelationKind(StrEnum):
     UNKNOWN_LINK = "unknown_link"
 
 
+def fast_unpickling(cls: type) -> type:
+    """A frozen, slotted dataclass that unpickles without ``dataclasses.fields`` per object.
+
+    Such classes pickle their state as the list of their field values; the ``__setstate__``
+    that :mod:`dataclasses` writes for them calls ``fields()`` again for every object it
+    restores, which was two thirds of the time to unpickle an entity of the index (the
+    service unpickles them as queries reach them). This one sets the same fields from the same
+    list, with their names looked up once. Used as a decorator above ``@dataclass``."""
+    names = tuple(f.name for f in fields(cls))
+    assign = object.__setattr__
+
+    def __setstate__(self: Any, state: list[Any]) -> None:
+        for name, value in zip(names, state):
+            assign(self, name, value)
+
+    cls.__setstate__ = __setstate__  # type: ignore[attr-defined]
+    return cls
+
+
+@fast_unpickling
 @dataclass(frozen=True, slots=True)
 class Name:
     """One written form of an entity's name."""
@@ -89,6 +109,7 @@ class Name:
     lang: str | None = None  # ISO 639 code or script tag, where the list says (e.g. "ko", "Hang")
 
 
+@fast_unpickling
 @dataclass(frozen=True, slots=True)
 class Identifier:
     """A typed identifier: passport, IMO, BIC, crypto address, e-mail, ..."""
@@ -100,6 +121,7 @@ class Identifier:
     note: str | None = None  # anything the list adds (issue/expiry dates, "diplomatic")
 
 
+@fast_unpickling
 @dataclass(frozen=True, slots=True)
 class Address:
     """A postal address, split where the list splits it."""
@@ -112,6 +134,7 @@ class Address:
     country: str | None = None  # lower-case ISO alpha-2
 
 
+@fast_unpickling
 @dataclass(frozen=True, slots=True)
 class Relation:
     """A link from this entity to another one, on the same list or elsewhere.
@@ -130,6 +153,7 @@ class Relation:
     id: str | None = None  # the id of the relationship itself (an FtM Ownership entity)
 
 
+@fast_unpickling
 @dataclass(frozen=True, slots=True)
 class Program:
     """A sanctions program (regime) under which an entry is listed.
@@ -146,6 +170,7 @@ class Program:
     id: str | None = None  # the id of the sanction record (an FtM Sanction entity)
 
 
+@fast_unpickling
 @dataclass(frozen=True, slots=True)
 class Snapshot:
     """One load of one list: what was loaded, from where, and when it was published."""
@@ -160,6 +185,7 @@ class Snapshot:
     counts: dict[str, int] = field(default_factory=dict)  # by schema, plus "dprk" and "total"
 
 
+@fast_unpickling
 @dataclass(frozen=True, slots=True)
 class Entity:
     """One list entry: a person, organisation, vessel, aircraft or wallet.

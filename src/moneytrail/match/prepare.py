@@ -12,7 +12,7 @@ from functools import cache, lru_cache
 from importlib.resources import files
 
 from moneytrail.countries import country_code
-from moneytrail.model import Entity, IdKind, NameKind, Schema
+from moneytrail.model import Entity, IdKind, NameKind, Schema, fast_unpickling
 from moneytrail.names import korean, orgs, text
 
 # Which identifier kinds decide a match on their own when equal, and how a value is normalised.
@@ -44,6 +44,7 @@ def id_key(kind: IdKind | str, value: str) -> str:
 WEAK_FACTOR = 0.95  # a weak alias (OFAC's low-quality a.k.a.) counts a little less
 
 
+@fast_unpickling
 @dataclass(frozen=True, slots=True)
 class PreparedName:
     """One name of an entity or a query, in every comparable form."""
@@ -301,6 +302,7 @@ def strip_titles(tokens: tuple[str, ...]) -> tuple[str, ...]:
     return tokens
 
 
+@fast_unpickling
 @dataclass(frozen=True, slots=True)
 class PreparedEntity:
     """An entity with its names prepared and its comparable facts gathered."""
