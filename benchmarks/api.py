@@ -1,8 +1,10 @@
 """Benchmark: the screening service under a bounded load, on loopback, with every list.
 
-Starts ``moneytrail serve`` (one worker, API keys on, as deployed) over a store holding the
-newest snapshot of every list in ``$MONEYTRAIL_DATA_DIR/lists`` (kept in ``.bench-data/api``),
-then drives it from this process with an asyncio HTTP client:
+Starts ``moneytrail serve`` (one worker, API keys on, as deployed: a supervisor and its worker
+process) over a store holding the newest snapshot of every list in
+``$MONEYTRAIL_DATA_DIR/lists`` (kept in ``.bench-data/api``), then drives it from this process
+with an asyncio HTTP/1.1 client of its own (:class:`LeanClient`: kept connections, requests
+made once; httpx cost ~2 ms of CPU a request, taken from the 2 cores the server shares):
 
 - closed loop at concurrency 1, 8 and 32, a fixed number of requests each, for ``POST /match``
   (one query per call), ``GET /v2/search`` and ``POST /v1/screen`` (100 queries per call):
@@ -10,9 +12,10 @@ then drives it from this process with an asyncio HTTP client:
 - a soak of distinct queries (20,000 by default) that fills the caches;
 - open loop at a fixed 200 requests/s of single-query ``/match`` (the issue's target: p99 at
   200 requests/s), latency measured from each request's scheduled start;
-- the same open loop while a new snapshot is loaded and ``POST /admin/reload`` swaps it in:
-  failed requests (must be 0) and the latency while it reloads;
-- the server's resident memory after each phase and at its peak (from /proc).
+- the same open loop while a new snapshot is loaded and ``POST /admin/reload`` swaps it in
+  (new worker processes): failed requests (must be 0) and the latency while it reloads;
+- the resident memory of the worker that answers, of the supervisor and of all the service's
+  processes, after each phase (from /proc).
 
 Queries: made as ``benchmarks/screening.py`` makes them (``make_queries``): list names as written
 and with one letter changed (hits), and first and last names of different listed persons put
@@ -29,6 +32,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import gc
 import os
 import signal
 import socket
@@ -36,8 +40,10 @@ import subprocess
 import sys
 import time
 from pathlib import Path
+from urllib.parse import urlencode
 
 import httpx
+import orjson
 
 from moneytrail import lists as lists_cap
 from moneytrail.ftm import DEFAULT_SCHEMA
@@ -85,6 +91,29 @@ def rss_mb(pid: int) -> tuple[float, float]:
     return int(fields["VmRSS"].split()[0]) / 1024, int(fields["VmHWM"].split()[0]) / 1024
 
 
+def service_memory(pid: int) -> dict[str, float]:
+    """Resident MB of ``moneytrail serve``'s processes: the worker that answers (the largest;
+    ``worker``, with its peak), the supervisor, and all of them together (``total``: the
+    supervisor, its workers and multiprocessing's resource tracker)."""
+    def children(p: int) -> list[int]:
+        try:
+            found = Path(f"/proc/{p}/task/{p}/children").read_text().split()
+        except OSError:
+            return []
+        return [int(c) for c in found] + [g for c in found for g in children(int(c))]
+
+    sizes = {}
+    for p in [pid, *children(pid)]:
+        try:
+            sizes[p] = rss_mb(p)
+        except (OSError, KeyError):
+            continue  # (ended meanwhile)
+    workers = [sizes[p] for p in sizes if p != pid]
+    worker = max(workers, default=(0.0, 0.0))
+    return {"worker": worker[0], "worker_peak": worker[1], "supervisor": sizes[pid][0],
+            "total": sum(r for r, _ in sizes.values())}
+
+
 def percentiles(ms: list[float]) -> tuple[float, float, float]:
     ordered = sorted(ms)
 
@@ -92,6 +121,75 @@ def percentiles(ms: list[float]) -> tuple[float, float, float]:
         return ordered[min(len(ordered) - 1, int(round(p * (len(ordered) - 1))))]
 
     return at(0.50), at(0.95), at(0.99)
+
+
+class LeanClient:
+    """The load generator's HTTP/1.1 client: kept connections, each request's bytes made once
+    (:meth:`prepare`), the answer read by its ``Content-Length`` or its chunks. httpx, the
+    benchmark's client until session 6, spent ~2 ms of CPU a request: at 200 requests/s that
+    was 40% of a core taken from a 2-core machine the server shares, and its own pauses
+    counted as the server's latency. This one spends about a tenth of that. A request on a
+    kept connection the server has closed meanwhile goes again on a new one, as HTTP clients
+    do; any other failure is an error."""
+
+    def __init__(self, base_url: str, headers: dict[str, str]) -> None:
+        host, _, port = base_url.removeprefix("http://").partition(":")
+        self.host, self.port = host, int(port)
+        self.headers = "".join(f"{k}: {v}\r\n" for k, v in headers.items())
+        self.idle: list[tuple[asyncio.StreamReader, asyncio.StreamWriter]] = []
+
+    def prepare(self, spec: dict) -> bytes:
+        url = spec["url"]
+        if spec.get("params"):
+            url += "?" + urlencode(spec["params"])
+        body = orjson.dumps(spec["json"]) if "json" in spec else b""
+        head = (f"{spec['method']} {url} HTTP/1.1\r\nHost: {self.host}:{self.port}\r\n"
+                f"{self.headers}Content-Type: application/json\r\n"
+                f"Content-Length: {len(body)}\r\n\r\n")
+        return head.encode() + body
+
+    async def send(self, raw: bytes) -> int:
+        """Send prepared bytes; the answer's status (its body read and dropped)."""
+        while True:
+            kept = bool(self.idle)
+            reader, writer = self.idle.pop() if kept else \
+                await asyncio.open_connection(self.host, self.port)
+            writer.write(raw)
+            try:
+                line = await reader.readline()
+            except ConnectionError:
+                line = b""
+            if line or not kept:
+                break
+            writer.close()  # closed by the server while kept: again on a new connection
+        if not line:
+            raise ConnectionError("the server closed the connection without an answer")
+        status = int(line.split()[1])
+        length, chunked, close = 0, False, False
+        while (line := await reader.readline()) not in (b"\r\n", b""):
+            name, _, value = line.partition(b":")
+            name, value = name.strip().lower(), value.strip().lower()
+            if name == b"content-length":
+                length = int(value)
+            elif name == b"transfer-encoding":
+                chunked = value == b"chunked"
+            elif name == b"connection":
+                close = value == b"close"
+        if chunked:
+            while size := int((await reader.readline()).strip(), 16):
+                await reader.readexactly(size + 2)
+            await reader.readline()
+        else:
+            await reader.readexactly(length)
+        if close:
+            writer.close()
+        else:
+            self.idle.append((reader, writer))
+        return status
+
+    async def close(self) -> None:
+        for _, writer in self.idle:
+            writer.close()
 
 
 # -- requests -----------------------------------------------------------------------------
@@ -115,8 +213,10 @@ def screen_request(batch: list[Query]) -> dict:
                                  for q in batch]}}
 
 
-async def closed_loop(client: httpx.AsyncClient, requests: list[dict],
-                      concurrency: int) -> dict:
+FAILURES = (OSError, asyncio.IncompleteReadError, ValueError, IndexError)
+
+
+async def closed_loop(client: LeanClient, requests: list[bytes], concurrency: int) -> dict:
     latencies: list[float] = []
     errors = 0
     queue = list(reversed(requests))
@@ -124,13 +224,12 @@ async def closed_loop(client: httpx.AsyncClient, requests: list[dict],
     async def worker() -> None:
         nonlocal errors
         while queue:
-            spec = queue.pop()
+            raw = queue.pop()
             started = time.perf_counter()
             try:
-                reply = await client.request(**spec)
-                if reply.status_code != 200:
+                if await client.send(raw) != 200:
                     errors += 1
-            except httpx.HTTPError:
+            except FAILURES:
                 errors += 1
             latencies.append((time.perf_counter() - started) * 1000)
 
@@ -142,7 +241,7 @@ async def closed_loop(client: httpx.AsyncClient, requests: list[dict],
             "p99": p99, "errors": errors}
 
 
-async def open_loop(client: httpx.AsyncClient, requests: list[dict], rate: float,
+async def open_loop(client: LeanClient, requests: list[bytes], rate: float,
                     seconds: float, during=None) -> dict:
     """``rate`` requests per second for ``seconds``, each timed from when it was due (so a
     server that falls behind is charged for the queue, not only the service time)."""
@@ -152,12 +251,12 @@ async def open_loop(client: httpx.AsyncClient, requests: list[dict], rate: float
     t0 = time.perf_counter()
     total = int(rate * seconds)
 
-    async def one(spec: dict, due: float) -> None:
+    async def one(raw: bytes, due: float) -> None:
         try:
-            reply = await client.request(**spec)
-            if reply.status_code != 200:
-                errors.append(str(reply.status_code))
-        except httpx.HTTPError as exc:
+            status = await client.send(raw)
+            if status != 200:
+                errors.append(str(status))
+        except FAILURES as exc:
             errors.append(type(exc).__name__)
         latencies.append((time.perf_counter() - due) * 1000)
 
@@ -236,7 +335,11 @@ def main() -> None:
                 raise SystemExit(f"the server did not start: {server.stderr.read().decode()}")
             time.sleep(0.2)
         print(f"server ready {time.perf_counter() - t:.1f} s after start of run; resident "
-              f"{rss_mb(server.pid)[0]:.0f} MB")
+              f"{_memory(service_memory(server.pid))}")
+        # the load generator's own full collections walked its setup (the store's entities,
+        # the queries): 50-100 ms stalls measured as the server's latency. Frozen, they are not
+        gc.collect()
+        gc.freeze()
         asyncio.run(drive(base_url, token, queries, args, server.pid, url))
     finally:
         server.send_signal(signal.SIGINT)
@@ -250,17 +353,17 @@ async def drive(base_url: str, token: str, queries: list, args, pid: int, url: s
     from moneytrail.settings import Settings
 
     headers = {"Authorization": f"Bearer {token}"}
-    limits = httpx.Limits(max_connections=64, max_keepalive_connections=64)
-    async with httpx.AsyncClient(base_url=base_url, headers=headers, limits=limits,
-                                 timeout=60) as client:
-        warm = [match_request(q) for q in queries[:300]]
+    client = LeanClient(base_url, headers)
+    prepare = client.prepare
+    try:
+        warm = [prepare(match_request(q)) for q in queries[:300]]
         await closed_loop(client, warm, 4)
         n = args.requests
         batches = [queries[i:i + 100] for i in range(0, len(queries) - 99, 100)]
         suites = {
-            "/match (1 query)": [match_request(q) for q in queries[:n]],
-            "/v2/search": [watchman_request(q) for q in queries[:n]],
-            "/v1/screen (100 names)": [screen_request(batches[i % len(batches)])
+            "/match (1 query)": [prepare(match_request(q)) for q in queries[:n]],
+            "/v2/search": [prepare(watchman_request(q)) for q in queries[:n]],
+            "/v1/screen (100 names)": [prepare(screen_request(batches[i % len(batches)]))
                                        for i in range(max(8, n // 40))],
         }
         print(f"\n{'endpoint':<24}{'conc':>5}{'requests':>9}{'req/s':>9}{'names/s':>9}"
@@ -272,14 +375,14 @@ async def drive(base_url: str, token: str, queries: list, args, pid: int, url: s
                 print(f"{label:<24}{concurrency:>5}{r['requests']:>9,}{r['rps']:>9,.0f}"
                       f"{r['rps'] * per:>9,.0f}{r['p50']:>9.2f}{r['p95']:>9.2f}{r['p99']:>9.2f}"
                       f"{r['errors']:>7}")
-        steady = rss_mb(pid)
-        soak = [match_request(q) for q in queries[:args.soak]]
+        steady = service_memory(pid)
+        soak = [prepare(match_request(q)) for q in queries[:args.soak]]
         r = await closed_loop(client, soak, 8)
-        soaked = rss_mb(pid)[0]
+        soaked = service_memory(pid)
         print(f"\nsoak: {r['requests']:,} distinct /match queries at concurrency 8, "
               f"{r['rps']:,.0f} req/s, p99 {r['p99']:.1f} ms, errors {r['errors']}; "
-              f"server resident {soaked:.0f} MB")
-        singles = [match_request(q) for q in queries]
+              f"server: {_memory(soaked)}")
+        singles = [prepare(match_request(q)) for q in queries]
         r = await open_loop(client, singles, args.rate, args.seconds)
         print(f"\nopen loop /match at {args.rate:.0f} req/s for {args.seconds:.0f} s: "
               f"{r['requests']:,} requests, p50 {r['p50']:.2f} ms, p95 {r['p95']:.2f} ms, "
@@ -306,11 +409,18 @@ async def drive(base_url: str, token: str, queries: list, args, pid: int, url: s
               f"({side['status']}, HTTP {side['code']}, {side['seconds']:.1f} s): "
               f"{r['requests']:,} requests, failed {r['errors']} {r['error_kinds'] or ''}, "
               f"p50 {r['p50']:.2f} ms, p95 {r['p95']:.2f} ms, p99 {r['p99']:.2f} ms")
-        now, peak = rss_mb(pid)
-        print(f"\nserver memory: {steady[0]:.0f} MB resident after the closed loops, "
-              f"{soaked:.0f} MB after the soak (before any reload), {now:.0f} MB after the "
-              f"reload; peak {peak:.0f} MB")
+        await asyncio.sleep(3)  # (the old worker retires in 2 s)
+        now = service_memory(pid)
+        print(f"\nserver memory after the closed loops: {_memory(steady)}")
+        print(f"server memory after the soak (before any reload): {_memory(soaked)}")
+        print(f"server memory after the reload: {_memory(now)}")
+    finally:
+        await client.close()
 
+
+def _memory(m: dict[str, float]) -> str:
+    return (f"worker {m['worker']:.0f} MB resident (peak {m['worker_peak']:.0f}), supervisor "
+            f"{m['supervisor']:.0f} MB, all processes {m['total']:.0f} MB")
 
 if __name__ == "__main__":
     main()
