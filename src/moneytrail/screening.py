@@ -48,6 +48,8 @@ from moneytrail.store import Store
 
 # match_steps hands control back after this much work (a server's other requests go on)
 STEP_SECONDS = 0.002
+# names screened or compared between two moves of the caches out of the collector's way
+SETTLE_CALLS = 2_000
 
 
 @dataclass(frozen=True)
@@ -121,6 +123,20 @@ class Screener:
     def __init__(self, index: Index, threshold: float = THRESHOLD) -> None:
         self.index = index
         self.threshold = threshold
+        self._since_settled = 0
+
+    def _settle(self, calls: int) -> None:
+        """Every :data:`SETTLE_CALLS` names screened or compared, collect the young objects
+        and freeze what survived out of the collector's way (:func:`gc.freeze`), as the index
+        is when built. What survives is the matcher's caches; left in the collector's oldest
+        generation, each full collection walks all of them: ``compare`` on 5,000 new pairs
+        after 2,000 queries ran at 13,400 pairs/s instead of 21,800 (measured). They are still
+        freed by reference counting when a cache drops them."""
+        self._since_settled += calls
+        if self._since_settled >= SETTLE_CALLS:
+            self._since_settled = 0
+            gc.collect(1)
+            gc.freeze()
 
     @classmethod
     def from_entities(cls, entities: Iterable[Entity], *, snapshot_ids: tuple[int, ...] = (),
@@ -195,6 +211,7 @@ class Screener:
             return []
         threshold = self.threshold if threshold is None else threshold
         cutoff = min(MIN_SCORE, threshold) if cutoff is None else cutoff
+        self._settle(1)
         found = self._prepared(query)
         bound = self.index.bounds_many([(found[1], query.schema,
                                          cutoff - found[4] - 10.0 ** -SCORE_DIGITS)])[0]
@@ -213,6 +230,7 @@ class Screener:
         threshold = self.threshold if threshold is None else threshold
         cutoff = min(MIN_SCORE, threshold) if cutoff is None else cutoff
         slack = 10.0 ** -SCORE_DIGITS  # a score is rounded, its bound is not
+        self._settle(len(queries))
         prepared = [self._prepared(query) for query in queries]
         bounds = self.index.bounds_many([(names, query.schema, cutoff - bonus - slack)
                                          for query, names, _, _, bonus in prepared])
@@ -299,6 +317,7 @@ class Screener:
         target = b if isinstance(b, Entity) else _entity_of(b if isinstance(b, Query)
                                                             else Query.of(b, schema=query.schema))
         threshold = self.threshold if threshold is None else threshold
+        self._settle(1)
         query = _typed(query)
         names, ids = _prepare_query(query, self.index)
         prepared = self.index.prepared(target) or prepare_entity(target)
