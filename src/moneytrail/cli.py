@@ -1365,8 +1365,6 @@ def serve(
     it imports neither the matcher nor the CLI): a reload starts new workers on the new lists
     beside the old ones, which retire once the new ones answer (moneytrail.api.supervise).
     """
-    import dataclasses
-
     from moneytrail.api.config import config_from_settings
     from moneytrail.settings import SettingsError
 
@@ -1382,7 +1380,6 @@ def serve(
         raise typer.Exit(2)
     every = reload_every if reload_every is not None else \
         (config.reload_every or (60.0 if workers > 1 else 0.0))
-    config = dataclasses.replace(config, reload_every=every)
     if no_auth:
         err.print("[bold red on yellow] AUTHENTICATION IS OFF (--no-auth): anyone who can reach "
                   f"{host}:{port} is admin. Local use only. [/]")

@@ -130,8 +130,8 @@ class Screener:
         and freeze what survived out of the collector's way (:func:`gc.freeze`), as the index
         is when built. What survives is the matcher's caches; left in the collector's oldest
         generation, each full collection walks all of them: ``compare`` on 5,000 new pairs
-        after 2,000 queries ran at 13,400 pairs/s instead of 21,800 (measured). They are still
-        freed by reference counting when a cache drops them."""
+        after 2,000 queries ran at 17,700-18,400 pairs/s instead of 21,400-21,500 (three runs
+        each). They are still freed by reference counting when a cache drops them."""
         self._since_settled += calls
         if self._since_settled >= SETTLE_CALLS:
             self._since_settled = 0

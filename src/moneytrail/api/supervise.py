@@ -19,8 +19,9 @@ beside the old ones and retires the old ones once the new ones answer:
 
 The socket is one socket shared by every worker (passed down, not reopened), so connections
 waiting to be accepted are taken by whichever worker accepts first and none is refused during
-the swap. A worker that dies on its own is replaced. The supervisor imports neither the
-matcher nor numpy: its own memory is that of Python, uvicorn and the settings.
+the swap. A worker that dies on its own is replaced. The supervisor is what ``moneytrail
+serve`` ``exec``s into once it has checked its options (:func:`main`): it imports the standard
+library only (16 MB resident), the workers everything else.
 """
 
 from __future__ import annotations
