@@ -42,8 +42,10 @@ def alive(pid: int) -> bool:
 
 
 @pytest.fixture
-def served(api_env, tmp_path):
-    """A real ``moneytrail serve`` over a copy of the test store (one worker)."""
+def served(api_env, tmp_path, request):
+    """A real ``moneytrail serve`` over a copy of the test store (one worker unless the test
+    asks for more: ``indirect`` parametrisation)."""
+    workers = getattr(request, "param", 1)
     url = f"sqlite:///{tmp_path / 'store.db'}"
     with sqlite3.connect(api_env.url.removeprefix("sqlite:///")) as source, \
             sqlite3.connect(tmp_path / "store.db") as copy:
@@ -53,7 +55,8 @@ def served(api_env, tmp_path):
            "MONEYTRAIL_API_RATE": "100000"}
     with open(tmp_path / "serve.log", "w") as log:
         server = subprocess.Popen([sys.executable, "-m", "moneytrail.cli", "serve", "--port",
-                                   str(port), "--log-level", "info"], env=env,
+                                   str(port), "--log-level", "info", "--workers",
+                                   str(workers)], env=env,
                                   stdout=subprocess.DEVNULL, stderr=log)
     base = f"http://127.0.0.1:{port}"
     deadline = time.monotonic() + 120
@@ -124,6 +127,24 @@ def test_a_reload_swaps_worker_processes_and_loses_no_request(served, api_env, d
         {o: outcomes.count(o) for o in set(outcomes)}
     log = (home / "serve.log").read_text()
     assert f"Finished server process [{old_worker}]" in log  # it drained and exited
+
+
+@pytest.mark.parametrize("served", [2], indirect=True)
+def test_with_two_workers_a_reload_replaces_both(served, api_env, data_dir):
+    server, base, url, home = served
+    old = set(children(server.pid))
+    assert len(old) == 2
+    load(Store.open(url), data_dir / "ftm" / "t1_entities.ftm.json")
+    with httpx.Client(base_url=base, timeout=120) as http:
+        reply = http.post("/admin/reload", headers=auth(api_env, "admin"))
+        assert reply.status_code == 200 and reply.json()["status"] == "reloaded", reply.text
+    time.sleep(3.0)  # the old workers retire
+    new = set(children(server.pid))
+    assert len(new) == 2 and not new & old and not any(alive(pid) for pid in old)
+    for _ in range(8):  # new connections, taken by either worker: both serve the new list
+        with httpx.Client(base_url=base, timeout=60) as http:
+            assert match_ids(http, api_env, NEW_NAME)
+            assert http.get("/readyz").json()["generation"] == 2
 
 
 def test_a_reload_that_cannot_build_leaves_the_old_worker_serving(served, api_env, data_dir):
