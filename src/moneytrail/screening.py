@@ -13,6 +13,7 @@ import gc
 import hashlib
 import os
 import pickle
+import threading
 import time
 from collections.abc import Generator
 from dataclasses import dataclass, field, replace
@@ -483,9 +484,12 @@ def _read_index(path: Path) -> Index | None:
 
 
 def _write_index(path: Path, index: Index) -> None:
-    """Keep the index at ``path`` (written whole, then renamed; older indexes removed)."""
+    """Keep the index at ``path`` (written whole, then renamed; older indexes removed). Each
+    writer writes its own part file: the workers of ``moneytrail serve --workers N`` build the
+    same index at once when they start, and with one shared part file the first rename took
+    it from under the others (a worker then failed to start)."""
     path.parent.mkdir(parents=True, exist_ok=True)
-    part = path.with_suffix(".part")
+    part = path.with_suffix(f".{os.getpid()}-{threading.get_ident()}.part")
     with os.fdopen(os.open(part, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600), "wb") as f:
         pickle.dump(index, f, protocol=pickle.HIGHEST_PROTOCOL)
     os.replace(part, path)

@@ -17,7 +17,7 @@ from moneytrail.store.access import CallRecord, calls, create_key, now_ms, revok
 def test_an_expired_key_is_renewed_by_one_read_while_its_requests_go_on(api_env, monkeypatch):
     store = Store.open(api_env.url)
     key, token = create_key(store, "analyst", "renewed")
-    monkeypatch.setattr(security, "KEY_CACHE_SECONDS", 0.3)
+    monkeypatch.setattr(security, "KEY_CACHE_SECONDS", 1.0)
     reads: list[str] = []
     real = security.verify_key
 
@@ -26,22 +26,27 @@ def test_an_expired_key_is_renewed_by_one_read_while_its_requests_go_on(api_env,
         time.sleep(0.1)  # a busy database
         return real(store, token)
 
+    def renewed(checker: KeyChecker) -> None:
+        deadline = time.monotonic() + 10
+        while checker._renewing and time.monotonic() < deadline:
+            time.sleep(0.01)
+        assert not checker._renewing
+
     monkeypatch.setattr(security, "verify_key", slow_read)
     checker = KeyChecker(store)
     assert checker.check(token) == key and len(reads) == 1
-    time.sleep(0.35)  # expired
+    time.sleep(1.1)  # expired (and within the next period)
     answers = [checker.check_cached(token) for _ in range(50)]  # requests arriving meanwhile
     assert all(a == key for a in answers)  # none waits, none reads ...
-    time.sleep(0.2)
+    renewed(checker)
     assert len(reads) == 2  # ... one read renewed the entry for all of them
     revoke_key(store, key.id)
-    time.sleep(0.35)
+    time.sleep(1.1)
     assert checker.check_cached(token) == key  # (the renewal that will find it revoked)
-    time.sleep(0.2)
+    renewed(checker)
     assert checker.check_cached(token) is None and checker.check(token) is None
-    time.sleep(0.7)  # an entry left stale past a second period is not served
-    checker._cache[token] = (time.monotonic() - 0.7, key)
-    assert checker.check_cached(token) is None
+    checker._cache[token] = (time.monotonic() - 1.5, key)  # stale past a second period
+    assert checker.check_cached(token) is None  # is not served
 
 
 def record(i: int) -> CallRecord:
@@ -63,8 +68,9 @@ def test_call_records_are_written_a_batch_at_a_time(tmp_path, monkeypatch):
     writer = CallWriter(store, every=0.3, batch=40)
     for i in range(30):  # 30 requests within a period: one transaction
         writer.put(record(i))
-        time.sleep(0.002)
-    time.sleep(0.5)
+    deadline = time.monotonic() + 10
+    while sum(batches) < 30 and time.monotonic() < deadline:
+        time.sleep(0.01)
     assert batches == [30]
     for i in range(100):  # more than a batch at once: full batches
         writer.put(record(100 + i))

@@ -41,6 +41,15 @@ def alive(pid: int) -> bool:
     return "zombie" not in status
 
 
+def retired(pids) -> None:
+    """Wait until these worker processes have exited (a retiring worker answers for 2 s more,
+    then drains)."""
+    deadline = time.monotonic() + 60
+    while any(alive(pid) for pid in pids):
+        assert time.monotonic() < deadline, "an old worker did not retire"
+        time.sleep(0.1)
+
+
 @pytest.fixture
 def served(api_env, tmp_path, request):
     """A real ``moneytrail serve`` over a copy of the test store (one worker unless the test
@@ -111,7 +120,8 @@ def test_a_reload_swaps_worker_processes_and_loses_no_request(served, api_env, d
             reply = http.post("/admin/reload", headers=auth(api_env, "admin"))
             assert reply.status_code == 200, reply.text
             assert reply.json()["status"] == "reloaded"
-            time.sleep(4.0)  # the old worker retires (2 s) while requests go on
+            retired([old_worker])  # while requests go on
+            time.sleep(0.5)
             stop.set()
             thread.join()
             assert len(outcomes) > during
@@ -138,7 +148,7 @@ def test_with_two_workers_a_reload_replaces_both(served, api_env, data_dir):
     with httpx.Client(base_url=base, timeout=120) as http:
         reply = http.post("/admin/reload", headers=auth(api_env, "admin"))
         assert reply.status_code == 200 and reply.json()["status"] == "reloaded", reply.text
-    time.sleep(3.0)  # the old workers retire
+    retired(old)
     new = set(children(server.pid))
     assert len(new) == 2 and not new & old and not any(alive(pid) for pid in old)
     for _ in range(8):  # new connections, taken by either worker: both serve the new list
@@ -170,7 +180,7 @@ def test_a_reload_that_cannot_build_leaves_the_old_worker_serving(served, api_en
         index_dir.unlink()  # repaired: the next reload swaps
         reply = http.post("/admin/reload", headers=auth(api_env, "admin"))
         assert reply.status_code == 200 and reply.json()["status"] == "reloaded"
-        time.sleep(3.0)  # the old worker retires (its kept connections answer until then)
+        retired([worker])  # (its kept connections answer until then)
         ready = http.get("/readyz").json()
         assert ready["status"] == "ready" and ready["generation"] == 2
     assert children(server.pid) != [worker] and not alive(worker)
