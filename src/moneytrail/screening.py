@@ -195,11 +195,12 @@ class Screener:
 
     def match_steps(self, query: Query | str, *, limit: int = 10,
                     threshold: float | None = None, cutoff: float | None = None,
-                    sources: frozenset[str] | None = None, every: float = STEP_SECONDS
+                    sources: frozenset[str] | None = None, every: float | None = STEP_SECONDS
                     ) -> Generator[None, None, list[Match]]:
         """:meth:`match` in steps: a generator that yields (``None``) each time it has worked
         ``every`` seconds since it started or last yielded, and returns the answer
-        :meth:`match` gives (``answer = yield from screener.match_steps(q)``).
+        :meth:`match` gives (``answer = yield from screener.match_steps(q)``; ``every`` None:
+        it never yields).
 
         For a server that answers on one event loop: a name that scores hundreds of
         candidates (``Q. HASSAN``, ``Mohamed MOHAMMED``: 10-60 ms, most of it unpickling and
@@ -207,17 +208,9 @@ class Screener:
         meanwhile are answered in between instead of queueing behind it. Threads would not
         do: the matcher holds the GIL, and a pool of them made the service's tail ten times
         worse (measured). Most names never yield."""
-        query = _typed(Query.of(query) if isinstance(query, str) else query)
-        if limit <= 0:
-            return []
-        threshold = self.threshold if threshold is None else threshold
-        cutoff = min(MIN_SCORE, threshold) if cutoff is None else cutoff
-        self._settle(1)
-        found = self._prepared(query)
-        bound = self.index.bounds_many([(found[1], query.schema,
-                                         cutoff - found[4] - 10.0 ** -SCORE_DIGITS)])[0]
-        return (yield from self._match_steps(*found, *bound, limit=limit, threshold=threshold,
-                                             cutoff=cutoff, sources=sources, every=every))
+        answers = yield from self._answer_steps([query], limit=limit, threshold=threshold,
+                                                cutoff=cutoff, sources=sources, every=every)
+        return answers[0]
 
     def match_many(self, queries: Iterable[Query | str], *, limit: int = 10,
                    threshold: float | None = None, cutoff: float | None = None,
@@ -225,6 +218,15 @@ class Screener:
         """:meth:`match` for each query, in order. The queries' bounds are computed together
         (:meth:`~moneytrail.match.index.Index.bounds_many`: a bulk file's chunk costs far less
         so than one query at a time); each answer is the one :meth:`match` gives."""
+        return _finished(self._answer_steps(queries, limit=limit, threshold=threshold,
+                                            cutoff=cutoff, sources=sources, every=None))
+
+    def _answer_steps(self, queries: Iterable[Query | str], *, limit: int,
+                      threshold: float | None, cutoff: float | None,
+                      sources: frozenset[str] | None, every: float | None
+                      ) -> Generator[None, None, list[list[Match]]]:
+        """Each query's answer, in order, as a generator of steps (see :meth:`match_steps`):
+        what :meth:`match_many` and :meth:`match_steps` share."""
         queries = [_typed(Query.of(q) if isinstance(q, str) else q) for q in queries]
         if limit <= 0:
             return [[] for _ in queries]
@@ -235,9 +237,12 @@ class Screener:
         prepared = [self._prepared(query) for query in queries]
         bounds = self.index.bounds_many([(names, query.schema, cutoff - bonus - slack)
                                          for query, names, _, _, bonus in prepared])
-        return [_finished(self._match_steps(*found, *bound, limit=limit, threshold=threshold,
-                                            cutoff=cutoff, sources=sources, every=None))
-                for found, bound in zip(prepared, bounds)]
+        answers = []
+        for found, bound in zip(prepared, bounds):
+            answers.append((yield from self._match_steps(
+                *found, *bound, limit=limit, threshold=threshold, cutoff=cutoff,
+                sources=sources, every=every)))
+        return answers
 
     def _prepared(self, query: Query) -> tuple[Query, tuple[PreparedName, ...], frozenset[str],
                                                 frozenset[str], float]:

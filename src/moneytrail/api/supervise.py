@@ -319,8 +319,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--reload-every", type=float, default=0.0)
     parser.add_argument("--no-auth", action="store_true")
     args = parser.parse_args(argv)
-    logging.basicConfig(level=args.log_level.upper(),
-                        format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    from moneytrail.api.config import configure_logging  # (light: the standard library)
+
+    configure_logging(args.log_level)
     spec = WorkerSpec(host=args.host, port=args.port, log_level=args.log_level,
                       auth=not args.no_auth, reload_every=args.reload_every)
     try:

@@ -678,8 +678,11 @@ class Index:
         one_word &= (path != 0.0) | (person == 0.0)  # (PATHS[0]: tokens)
         bound[one_word] *= 0.9
         # the scorer gives 0 to names where no word (two letters or more) aligned with a word
-        least = np.where(reached, least, 0.0) if any(u.least for u in units) else 0.0
-        bound = np.maximum(bound, least)
+        if any(u.least for u in units):  # (a title and a rare surname: rare, so off the path)
+            least = np.where(reached, least, 0.0)
+            bound = np.maximum(bound, least)
+        else:
+            least = 0.0
         bound[~reached] = 0.0
         # words that reach nothing on the other side stay unaligned: when both names keep
         # some, the scorer's conflict penalty is at least this (without initials in the query)
