@@ -603,3 +603,47 @@ def test_several_writers_of_one_index_file_do_not_collide(screener, tmp_path):
     assert errors == []
     assert len(_read_index(path)) == len(screener.index)
     assert not list(path.parent.glob("*.part"))
+
+
+@pytest.mark.parametrize("text", ["Mohammed Ali", "Kim Jong Un", "KOMID"])
+def test_each_bounded_entity_lists_its_names_best_first(screener, text):
+    """What ``bounds`` says of each entity's names (kept as arrays, read per entity): the
+    entity's own names, bounds above 0 that are at most the entity's bound, best first and
+    ties in name order; an entity it did not bound has none."""
+    index = screener.index
+    names, _ = _prepare_query(Query.of(text), index)
+    positions, values, listed = index.bounds(names, None, 0.5)
+    assert positions.size
+    for position, value in zip(positions.tolist(), values.tolist()):
+        found = listed.get(position)
+        assert found, position
+        start, end = int(index.first_name[position]), int(index.first_name[position + 1])
+        assert all(start <= name < end and 0.0 < bound <= value + 1e-9 for bound, name in found)
+        assert found == sorted(found, key=lambda item: (-item[0], item[1]))
+        assert len({name for _, name in found}) == len(found)
+        assert index.name_bounds(position, listed) == \
+            [(bound, index.entities[position].names[name - start]) for bound, name in found]
+    unbounded = next(p for p in range(len(index.entities)) if p not in set(positions.tolist()))
+    assert listed.get(unbounded) == []
+
+
+def test_screening_leaves_no_reference_cycles(screener):
+    """Screening makes no garbage that only the cycle collector frees (a recursive closure
+    refers to itself: Korean syllable splits and acronym spellings made one per call): the
+    service moves what its requests leave out of the collector's way, so such garbage would
+    stay until a full collection."""
+    import gc
+
+    from moneytrail.match.caches import trim
+
+    trim(0)  # (memoised: the functions must run)
+    gc.collect()
+    gc.disable()
+    try:
+        for text in ("Kim Jong Un", "Chong Chon Gang Shipping", "KOMID", "NCG Trading",
+                     "Korea Ryonbong General Corporation", "Haeun Kim", "Ri Chol Ung"):
+            screener.match(text, limit=5)
+            screener.match(Query.of(text, schema=Schema.ORGANIZATION), limit=5)
+        assert gc.collect() == 0
+    finally:
+        gc.enable()

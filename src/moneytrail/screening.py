@@ -23,7 +23,7 @@ from typing import Any, Iterable
 
 import numpy as np
 
-from moneytrail.match.index import Index
+from moneytrail.match.index import Index, ListedNames
 from moneytrail.match.prepare import (
     PreparedName,
     article_typos,
@@ -227,6 +227,7 @@ class Screener:
                       ) -> Generator[None, None, list[list[Match]]]:
         """Each query's answer, in order, as a generator of steps (see :meth:`match_steps`):
         what :meth:`match_many` and :meth:`match_steps` share."""
+        pace = _Pace(every)  # (from here: preparing and bounding are work of the first step)
         queries = [_typed(Query.of(q) if isinstance(q, str) else q) for q in queries]
         if limit <= 0:
             return [[] for _ in queries]
@@ -241,7 +242,7 @@ class Screener:
         for found, bound in zip(prepared, bounds):
             answers.append((yield from self._match_steps(
                 *found, *bound, limit=limit, threshold=threshold, cutoff=cutoff,
-                sources=sources, every=every)))
+                sources=sources, pace=pace)))
         return answers
 
     def _prepared(self, query: Query) -> tuple[Query, tuple[PreparedName, ...], frozenset[str],
@@ -254,15 +255,13 @@ class Screener:
 
     def _match_steps(self, query: Query, names: tuple[PreparedName, ...], ids: frozenset[str],
                      countries: frozenset[str], bonus: float, positions: np.ndarray,
-                     values: np.ndarray, listed: dict[int, list[tuple[float, int]]], *,
+                     values: np.ndarray, listed: ListedNames, *,
                      limit: int, threshold: float, cutoff: float,
-                     sources: frozenset[str] | None, every: float | None
+                     sources: frozenset[str] | None, pace: _Pace
                      ) -> Generator[None, None, list[Match]]:
-        """One query's answer from its bounds (see :meth:`match`), yielding after each
-        ``every`` seconds of work (None: never; see :meth:`match_steps`)."""
+        """One query's answer from its bounds (see :meth:`match`), yielding when ``pace``
+        says a step's time is up (see :meth:`match_steps`)."""
         slack = 10.0 ** -SCORE_DIGITS
-        clock = time.perf_counter
-        due = clock() + every if every is not None else 0.0
         id_hits = self.index.id_hits(ids)
         if id_hits:  # an identifier may decide: its entities come first
             hits = np.fromiter(id_hits, dtype=positions.dtype, count=len(id_hits))
@@ -288,6 +287,9 @@ class Screener:
         for position, bound in zip(positions[order].tolist(), values[order].tolist()):
             if len(found) >= limit and bound + slack < kth:
                 break
+            if pace.due():
+                yield  # (before each entity: most of them score below the cutoff)
+                pace.restart()
             entity = self.index.entities[position]
             if sources is not None and entity.entity.source not in sources:
                 continue
@@ -302,9 +304,6 @@ class Screener:
                 found.sort(key=lambda r: (-r[0], r[1]))
                 del found[limit:]
                 kth = found[-1][0]
-            if every is not None and clock() >= due:
-                yield
-                due = clock() + every
         found.sort(key=lambda r: (-r[0], r[1]))
         return [self._result(self.index.entities[p].entity, s, threshold)
                 for _, p, s in found[:limit]]
@@ -401,6 +400,25 @@ class RememberedMatches:
                 known.clear()
             known.update(zip(new, found))
         return [answers[q] for q in queries]
+
+
+class _Pace:
+    """When a generator of steps should yield: after ``every`` seconds of work since it
+    started or last resumed (``every`` None: never)."""
+
+    __slots__ = ("deadline", "every")
+
+    def __init__(self, every: float | None) -> None:
+        self.every = every
+        self.deadline = float("inf")
+        self.restart()
+
+    def restart(self) -> None:
+        if self.every is not None:
+            self.deadline = time.perf_counter() + self.every
+
+    def due(self) -> bool:
+        return time.perf_counter() >= self.deadline
 
 
 def _finished(steps: Generator[None, None, Any]) -> Any:

@@ -83,11 +83,13 @@ def test_call_records_are_written_a_batch_at_a_time(tmp_path, monkeypatch):
     assert sum(batches) == 131 == len(calls(store, limit=1000)) == writer.written
 
 
-def test_a_match_in_steps_gives_the_answer_of_match(service):
+def test_a_match_in_steps_gives_the_answer_of_match(service, monkeypatch):
     screener = service.current.screener
+    scored = counting_scores(monkeypatch)
     for text in ("RI WON HO", "Mohammed Ali", "KOREA MINING DEVELOPMENT TRADING CORPORATION"):
         query = Query.of(text)
-        steps = screener.match_steps(query, limit=5, every=0.0)  # yields after every entity
+        scored.clear()
+        steps = screener.match_steps(query, limit=5, every=0.0)  # yields before each entity
         yielded = 0
         while True:
             try:
@@ -96,12 +98,30 @@ def test_a_match_in_steps_gives_the_answer_of_match(service):
             except StopIteration as done:
                 answer = done.value
                 break
+        stepped = len(scored)
         expected = screener.match(query, limit=5)
         assert [(m.entity.id, m.score) for m in answer] == \
             [(m.entity.id, m.score) for m in expected]
-        assert yielded >= 1  # (every entity scored is a step)
+        # every entity is a step, kept or not (a run of entities scoring below the cutoff
+        # used to be one step however long)
+        assert stepped and yielded >= stepped
     # within its time, a match is one step
     assert _ran_in_one(screener.match_steps(Query.of("Mohammed Ali"), limit=5, every=10.0))
+
+
+def counting_scores(monkeypatch) -> list:
+    """Each entity the screener scores from now on, in a list."""
+    import moneytrail.screening as screening
+
+    scored: list = []
+    real = screening.score_pair
+
+    def counted(*args, **kw):
+        scored.append(args[6])
+        return real(*args, **kw)
+
+    monkeypatch.setattr(screening, "score_pair", counted)
+    return scored
 
 
 def _ran_in_one(steps) -> bool:
@@ -126,3 +146,46 @@ def test_match_answers_while_a_long_match_runs(client, api_env):
             "queries": {"q": {"schema": "Person", "properties": {"name": [name]}}}}).json()
         assert [r["id"] for r in batch["responses"][str(i)]["results"]] == \
             [r["id"] for r in one["responses"]["q"]["results"]]
+
+
+def test_a_costly_answer_is_kept_for_its_repeats_and_not_past_a_swap(client, api_env, service,
+                                                                       monkeypatch):
+    """A /match query whose matching cost more than KEEP_ANSWERS_AFTER is answered again from
+    what was kept: the same answer, without scoring anything; a cheap one is screened again;
+    the answers kept belong to the lists they were made from."""
+    from moneytrail.api import dialects
+    from tests.api.conftest import auth
+
+    def ask(name: str, **params) -> dict:
+        reply = client.post("/match/default", params=params, headers=auth(api_env, "analyst"),
+                            json={"queries": {"q": {"schema": "Person",
+                                                    "properties": {"name": [name]}}}})
+        assert reply.status_code == 200, reply.text
+        return reply.json()["responses"]["q"]
+
+    serving = service.current
+    serving.answers.clear()
+    scored = counting_scores(monkeypatch)
+    monkeypatch.setattr(dialects, "KEEP_ANSWERS_AFTER", 0.0)  # every answer is costly
+    first = ask("Mohammed Ali")
+    assert scored and len(serving.answers) == 1
+    scored.clear()
+    again = ask("Mohammed Ali")
+    assert again == first and not scored  # (kept: nothing scored)
+    other = ask("Mohammed Ali", limit=2)  # another question: screened, and kept apart
+    assert scored and [r["id"] for r in other["results"]] == \
+        [r["id"] for r in first["results"]][:2]
+    assert len(serving.answers) == 2
+
+    monkeypatch.setattr(dialects, "KEEP_ANSWERS_AFTER", 3600.0)  # nothing is costly
+    scored.clear()
+    ask("RI WON HO")
+    ask("RI WON HO")
+    assert len(serving.answers) == 2 and len(scored) >= 2  # screened both times
+
+    # a new Serving (a swap of lists) starts with none kept
+    from moneytrail.api.service import Serving
+
+    swapped = Serving(serving.screener, serving.snapshots, serving.loaded_at,
+                      serving.generation + 1)
+    assert len(swapped.answers) == 0

@@ -34,6 +34,7 @@ import pickle
 import threading
 from collections import Counter, OrderedDict, defaultdict
 from dataclasses import dataclass, field
+from itertools import pairwise
 from typing import Iterable, Sequence, overload
 
 import numpy as np
@@ -720,7 +721,7 @@ class Index:
         return found
 
     def bounds(self, names: Iterable[PreparedName], schema: Schema | None,
-               floor: float) -> tuple[np.ndarray, np.ndarray, dict[int, list[tuple[float, int]]]]:
+               floor: float) -> tuple[np.ndarray, np.ndarray, ListedNames]:
         """An upper bound of the name score any of ``names`` can reach against each list name
         (weak aliases discounted), and per entity the best of its names' bounds.
 
@@ -731,7 +732,7 @@ class Index:
         return self.bounds_many([(tuple(names), schema, floor)])[0]
 
     def bounds_many(self, queries: Iterable[tuple[Sequence[PreparedName], Schema | None, float]]
-                    ) -> list[tuple[np.ndarray, np.ndarray, dict[int, list[tuple[float, int]]]]]:
+                    ) -> list[tuple[np.ndarray, np.ndarray, ListedNames]]:
         """:meth:`bounds` for each ``(names, schema, floor)``, in order. Queries are bounded a
         group at a time, in one run of array operations per group (a bulk file's chunk in a
         few groups): the per-query numpy calls, not the work in them, were most of a query's
@@ -826,7 +827,7 @@ class Index:
                 pair_name.append(held)
                 pair_value.append(value if isinstance(value, np.ndarray)
                                   else np.full(held.size, value))
-        empty = (_EMPTY_I, _EMPTY_F, {})
+        empty = (_EMPTY_I, _EMPTY_F, _NOTHING_LISTED)
         if not pair_query:
             return [empty] * len(group)
         keys = np.concatenate(pair_query) * n_names + np.concatenate(pair_name)
@@ -860,7 +861,7 @@ class Index:
             first = np.ones(entity.size, dtype=bool)
             first[1:] = (entity[1:] != entity[:-1]) | (query[1:] != query[:-1])
             query, entity, value = query[first], entity[first], value[first]
-            listed = self._listed(query, entity, best, slot)
+            listed = self._listed(query, entity, best, slot, len(group))
         finally:
             slot[distinct] = -1
         if len(group) == 1:
@@ -873,30 +874,32 @@ class Index:
         return out
 
     def _listed(self, query: np.ndarray, entity: np.ndarray, best: np.ndarray,
-                slot: np.ndarray) -> dict[int, dict[int, list[tuple[float, int]]]]:
+                slot: np.ndarray, n_queries: int) -> list[ListedNames]:
         """Per query, each of its entities' names with a bound above 0, best first (ties in
         name order): the order :func:`~moneytrail.match.score.score_pair` compares them in.
-        ``slot`` numbers the (query, name) pairs ``best`` holds."""
-        listed: dict[int, dict[int, list[tuple[float, int]]]] = defaultdict(dict)
+        ``slot`` numbers the (query, name) pairs ``best`` holds; ``query`` and ``entity`` are
+        in order. Kept as arrays, read per entity when it is scored (:class:`ListedNames`): a
+        query on common words (``ABU MOHAMMED``) has bounds on thousands of entities and most
+        are never scored; a dict of them, made name by name, took up to 30 ms."""
         if not entity.size:
-            return listed
+            return [_NOTHING_LISTED] * n_queries
         n_names = self.name_count
         starts = self.first_name[entity].astype(np.int64)
         counts = self.first_name[entity + 1] - starts
         total = int(counts.sum())
         names = np.repeat(starts - np.cumsum(counts) + counts, counts) + np.arange(total)
-        which = np.repeat(np.arange(entity.size), counts)
+        row = np.repeat(np.arange(entity.size), counts)
         pair = slot[np.repeat(query, counts) * n_names + names]
         bound = np.where(pair >= 0, best[pair], 0.0)
         above = bound > 0.0
-        queries, entities = query.tolist(), entity.tolist()
-        for i, name, value in zip(which[above].tolist(), names[above].tolist(),
-                                  bound[above].tolist()):
-            listed[queries[i]].setdefault(entities[i], []).append((value, name))
-        for per_query in listed.values():
-            for found in per_query.values():
-                found.sort(key=lambda item: -item[0])
-        return listed
+        row, names, bound = row[above], names[above], bound[above]
+        order = np.lexsort((names, -bound, row))
+        row_starts = np.zeros(entity.size + 1, dtype=np.int64)
+        np.cumsum(np.bincount(row, minlength=entity.size), out=row_starts[1:])
+        names, bound = names[order], bound[order]
+        ends = np.searchsorted(query, np.arange(n_queries + 1)).tolist()
+        return [ListedNames(entity[lo:hi], row_starts[lo:hi + 1], names, bound)
+                for lo, hi in pairwise(ends)]
 
     def _other_path(self, q: PreparedName, positions: np.ndarray) -> np.ndarray:
         """Which of these list names are compared with ``q`` on a path other than tokens."""
@@ -909,12 +912,40 @@ class Index:
             other |= self.postings["vessel"].count[positions] > 0
         return other
 
-    def name_bounds(self, position: int, listed: dict[int, list[tuple[float, int]]]
-                    ) -> list[tuple[float, PreparedName]]:
+    def name_bounds(self, position: int, listed: ListedNames) -> list[tuple[float, PreparedName]]:
         """An entity's names with their bounds from :meth:`bounds`, best first."""
         start = int(self.first_name[position])
         names = self.entities[position].names
-        return [(bound, names[i - start]) for bound, i in listed.get(position, ())]
+        return [(bound, names[i - start]) for bound, i in listed.get(position)]
+
+
+class ListedNames:
+    """One query's entities' names with a bound above 0 (see :meth:`Index.bounds`): for the
+    ``i``-th of its entities (``entities``, in order), ``names[starts[i]:starts[i + 1]]``
+    with their ``bounds``, best first. Where each entity's names start is looked up in a
+    dict made at the first :meth:`get` (a query scores few of its entities, or many)."""
+
+    __slots__ = ("_at", "bounds", "entities", "names", "starts")
+
+    def __init__(self, entities: np.ndarray, starts: np.ndarray, names: np.ndarray,
+                 bounds: np.ndarray) -> None:
+        self.entities, self.starts, self.names, self.bounds = entities, starts, names, bounds
+        self._at: dict[int, tuple[int, int]] | None = None
+
+    def get(self, position: int) -> list[tuple[float, int]]:
+        """The entity's ``(bound, name position)`` pairs, best first (none: not bounded)."""
+        if self._at is None:
+            starts = self.starts.tolist()
+            self._at = dict(zip(self.entities.tolist(), pairwise(starts)))
+        found = self._at.get(position)
+        if found is None:
+            return []
+        start, end = found
+        return list(zip(self.bounds[start:end].tolist(), self.names[start:end].tolist()))
+
+
+_NOTHING_LISTED = ListedNames(np.zeros(0, dtype=np.int64), np.zeros(1, dtype=np.int64),
+                          np.zeros(0, dtype=np.int64), np.zeros(0))
 
 
 def _ratio(numerator: np.ndarray, denominator: np.ndarray) -> np.ndarray:

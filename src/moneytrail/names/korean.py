@@ -382,7 +382,10 @@ def _segmentations(token: str, vowel_next: bool = False) -> tuple[tuple[str, ...
             cut = not last and token[end - 1] in _VOWEL_LETTERS and token[end] in _VOWEL_LETTERS
             walk(end, parts + (token[start:end],), cuts + cut)
 
-    walk(0, (), 0)
+    try:
+        walk(0, (), 0)
+    finally:
+        del walk  # (it refers to itself: unbound, it is freed now, not by the collector)
     if not found:
         return ()
     fewest = min(cuts for cuts, _ in found)

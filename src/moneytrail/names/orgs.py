@@ -370,7 +370,10 @@ def _syllable_initials(word: str) -> tuple[str, ...]:
             if _SYLLABLE.fullmatch(word, pos, end):
                 walk(end, initials + word[pos])
 
-    walk(0, "")
+    try:
+        walk(0, "")
+    finally:
+        del walk  # (it refers to itself: unbound, it is freed now, not by the collector)
     return tuple(found)
 
 
@@ -409,7 +412,10 @@ def _spells(short: str, words: tuple[str, ...], skippable: tuple[bool, ...]) -> 
                     return True
         return False
 
-    return go(0, 0, 0)
+    try:
+        return go(0, 0, 0)
+    finally:
+        del go  # (it refers to itself: unbound, it is freed now, not by the collector)
 
 
 @lru_cache(maxsize=65536)
