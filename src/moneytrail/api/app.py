@@ -22,10 +22,8 @@ with the field's location and what is wrong (the value sent is not echoed back).
 
 from __future__ import annotations
 
-import asyncio
 import logging
 import time
-from collections.abc import Generator
 from contextlib import asynccontextmanager
 from datetime import datetime, timezone
 from typing import Annotated, Any, Iterator
@@ -60,6 +58,7 @@ from moneytrail.api.observe import CallWriter, Guard, Metrics
 from moneytrail.api.payments import payments_router
 from moneytrail.api.security import LOCAL, KeyChecker, RateLimiter, token_of
 from moneytrail.api.service import ReloadError, Service, Serving
+from moneytrail.api.steps import Stepper
 from moneytrail.screening import STEP_SECONDS
 from moneytrail.store.access import ApiKey
 from moneytrail.store.store import snapshot_to_dict
@@ -90,6 +89,7 @@ def create_app(service: Service, config: ApiConfig = ApiConfig()) -> FastAPI:  #
     limiter = RateLimiter(config.rate)
     calls = CallWriter(service.store) if config.audit else None
     metrics = Metrics(lambda: _state(service))
+    stepper = Stepper()  # long /match calls: least-served first (api/steps)
 
     @asynccontextmanager
     async def lifespan(_app: FastAPI):
@@ -296,7 +296,7 @@ def create_app(service: Service, config: ApiConfig = ApiConfig()) -> FastAPI:  #
         request.scope["state"]["queries"] = len(queries)
         steps = dialects.match_response(now, queries, sources, limit, threshold, cutoff,
                                         frozenset(exclude_entity_ids), every=STEP_SECONDS)
-        return _json(await _stepped(steps))
+        return _json(await stepper.run(steps))
 
     @app.get("/search/{dataset}", tags=["yente"], response_model=SearchResponse,
              summary="Text search with facets by list, schema, program and country",
@@ -407,18 +407,6 @@ def _query_names(route: Any) -> frozenset[str]:
         names = frozenset(found)
         route._moneytrail_query = names
     return names
-
-
-async def _stepped(steps: Generator[None, None, Any]) -> Any:
-    """Run a generator of steps on the event loop (see
-    :meth:`moneytrail.screening.Screener.match_steps`), letting the requests that arrived
-    meanwhile run between two steps; its return value."""
-    while True:
-        try:
-            next(steps)
-        except StopIteration as done:
-            return done.value
-        await asyncio.sleep(0)
 
 
 def _json(body: Any) -> Response:

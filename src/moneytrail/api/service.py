@@ -28,12 +28,14 @@ from __future__ import annotations
 import ctypes
 import ctypes.util
 import gc
+import heapq
+import itertools
 import logging
 import multiprocessing
 import os
 import threading
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Hashable
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
@@ -51,6 +53,40 @@ class ReloadError(Exception):
     """A reload failed; the lists in service are unchanged."""
 
 
+class CostlyAnswers:
+    """Answers kept for their repeats, the costliest first: at most ``size``; when full, a new
+    answer takes the place of the cheapest one kept if it cost more (so the names that cost
+    most stay, however many cheaper ones come between their repeats). Used from the event
+    loop's thread only."""
+
+    def __init__(self, size: int) -> None:
+        self.size = size
+        self._found: dict[Hashable, Any] = {}
+        self._cheapest: list[tuple[float, int, Hashable]] = []  # heap of (cost, order, key)
+        self._order = itertools.count()
+
+    def __len__(self) -> int:
+        return len(self._found)
+
+    def get(self, key: Hashable) -> Any:
+        return self._found.get(key)
+
+    def keep(self, key: Hashable, answer: Any, cost: float) -> None:
+        if key in self._found or self.size <= 0:
+            return
+        if len(self._found) >= self.size:
+            if self._cheapest[0][0] >= cost:
+                return
+            _, _, out = heapq.heappop(self._cheapest)
+            del self._found[out]
+        self._found[key] = answer
+        heapq.heappush(self._cheapest, (cost, next(self._order), key))
+
+    def clear(self) -> None:
+        self._found.clear()
+        self._cheapest.clear()
+
+
 @dataclass(frozen=True)
 class Serving:
     """One loaded state of the lists: never changed once made."""
@@ -64,6 +100,11 @@ class Serving:
     #: about as much as scoring), filled as entities are returned
     responses: dict[str, dict[str, Any]] = field(default_factory=dict, compare=False,
                                                  repr=False)
+    #: the results of /match queries that cost most, serialised, for their repeats (see
+    #: :data:`moneytrail.api.dialects.KEEP_ANSWERS_AFTER`): kept per Serving, so a swap of
+    #: lists never answers from the old ones
+    answers: CostlyAnswers = field(default_factory=lambda: CostlyAnswers(ANSWERS_KEPT),
+                                   compare=False, repr=False)
 
     @property
     def snapshot_ids(self) -> tuple[int, ...]:
@@ -98,13 +139,16 @@ class ReloadStatus:
 
 
 #: Requests between two moves of what survived them out of the collector's way (see
-#: :meth:`Service.settle`).
-SETTLE_EVERY = 200
+#: :meth:`Service.settle`). Each move walks what the requests since the last one left:
+#: every 200 requests that took 5-10 ms, a stall at every second of a 200 requests/s load;
+#: every 20, 1-2 ms (measured in session 7 with a collector callback in the worker).
+SETTLE_EVERY = 20
 #: The index caches' bounds in the service (a bulk run keeps more): name entries of bound
 #: rows (~29 bytes each) and tokens with their similar words. With every list the process
 #: stays under 500 MB (docs/performance.md).
 ROW_CACHE_ITEMS = 1_000_000
 SIMILAR_CACHE_TOKENS = 30_000
+ANSWERS_KEPT = 1_000  # costly /match answers kept for repeats, ~3 KB each (CostlyAnswers)
 ENTITIES_KEPT = 6_000  # unpickled entities (of ~18,600 on every list), ~5 KB each
 MEMO_ITEMS = 20_000  # entries each memo cache of the matcher may hold (match/caches.py)
 TRIM_EVERY = 1_000  # requests between two trims of the memo caches
@@ -237,6 +281,7 @@ class Service:
                 if self._current is not None:  # make room: one index's caches at a time
                     self._current.screener.index.clear_caches()
                     self._current.responses.clear()
+                    self._current.answers.clear()
                 screener = self._build()
                 screener.index.row_cache_items = ROW_CACHE_ITEMS
                 screener.index.similar_cache_tokens = SIMILAR_CACHE_TOKENS
