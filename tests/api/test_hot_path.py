@@ -6,6 +6,8 @@ from __future__ import annotations
 
 import time
 
+import orjson
+
 from moneytrail.api import observe, security
 from moneytrail.api.observe import CallWriter
 from moneytrail.api.security import KeyChecker
@@ -189,3 +191,38 @@ def test_a_costly_answer_is_kept_for_its_repeats_and_not_past_a_swap(client, api
     swapped = Serving(serving.screener, serving.snapshots, serving.loaded_at,
                       serving.generation + 1)
     assert len(swapped.answers) == 0
+
+
+def test_screen_batches_are_screened_on_one_thread_of_their_own(client, api_env, service,
+                                                                 monkeypatch):
+    """Every /v1/screen batch is screened on the service's one screening thread (each thread
+    that bounds queries keeps a work array of its own: on the shared pool's threads,
+    concurrent batches grew the process by 180 MB), and its lines still come in order."""
+    import threading
+    from concurrent.futures import ThreadPoolExecutor
+
+    from tests.api.conftest import auth
+
+    screener = service.current.screener
+    threads: set[str] = set()
+    real = screener.match
+
+    def match(*args, **kw):
+        threads.add(threading.current_thread().name)
+        return real(*args, **kw)
+
+    monkeypatch.setattr(screener, "match", match)
+    names = ["RI WON HO", "Mohammed Ali", "KIM Chol", "Korea Mining"] * 40
+
+    def screen(_: int) -> list[dict]:
+        reply = client.post("/v1/screen", headers=auth(api_env, "analyst"),
+                            json={"queries": [{"names": [n]} for n in names]})
+        assert reply.status_code == 200
+        return [orjson.loads(line) for line in reply.text.splitlines()]
+
+    with ThreadPoolExecutor(3) as pool:
+        answers = list(pool.map(screen, range(3)))
+    for lines in answers:
+        assert [line.get("index") for line in lines[:-1]] == list(range(len(names)))
+        assert lines[-1]["end"] is True
+    assert len(threads) == 1 and next(iter(threads)).startswith("moneytrail-screen")
