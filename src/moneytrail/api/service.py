@@ -148,7 +148,7 @@ SETTLE_EVERY = 20
 #: stays under 500 MB (docs/performance.md).
 ROW_CACHE_ITEMS = 1_000_000
 SIMILAR_CACHE_TOKENS = 30_000
-ANSWERS_KEPT = 1_000  # costly /match answers kept for repeats, ~3 KB each (CostlyAnswers)
+ANSWERS_KEPT = 1_000  # costly /match answers kept for repeats, ~6 KB each (CostlyAnswers)
 ENTITIES_KEPT = 6_000  # unpickled entities (of ~18,600 on every list), ~5 KB each
 MEMO_ITEMS = 20_000  # entries each memo cache of the matcher may hold (match/caches.py)
 TRIM_EVERY = 1_000  # requests between two trims of the memo caches
