@@ -8,6 +8,12 @@ from dataclasses import dataclass
 from typing import Any
 
 
+#: Entries each memo cache of the matcher may hold in the service (``names/memo.py``): the
+#: supervisor caps them so for its workers, whose caches then drop their least recently used
+#: entries one at a time.
+MEMO_ITEMS = 20_000
+
+
 @dataclass(frozen=True)
 class ApiConfig:
     """How the service behaves (:func:`config_from_settings` fills it from the

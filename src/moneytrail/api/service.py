@@ -41,6 +41,7 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
+from moneytrail.api.config import MEMO_ITEMS
 from moneytrail.match.caches import trim as trim_caches
 from moneytrail.model import Entity, Snapshot
 from moneytrail.screening import Screener
@@ -150,7 +151,6 @@ ROW_CACHE_ITEMS = 1_000_000
 SIMILAR_CACHE_TOKENS = 30_000
 ANSWERS_KEPT = 1_000  # costly /match answers kept for repeats, ~6 KB each (CostlyAnswers)
 ENTITIES_KEPT = 6_000  # unpickled entities (of ~18,600 on every list), ~5 KB each
-MEMO_ITEMS = 20_000  # entries each memo cache of the matcher may hold (match/caches.py)
 TRIM_EVERY = 1_000  # requests between two trims of the memo caches
 
 
@@ -227,8 +227,11 @@ class Service:
         freed by reference counting when a cache drops them.
 
         Every :data:`TRIM_EVERY` requests, the matcher's memo caches that grew past
-        :data:`MEMO_ITEMS` entries are emptied (:func:`moneytrail.match.caches.trim`): sized
-        for bulk runs, they would take the process past 500 MB. What they held goes back to
+        :data:`~moneytrail.api.config.MEMO_ITEMS` entries are emptied
+        (:func:`moneytrail.match.caches.trim`): sized for bulk runs, they would take the
+        process past 500 MB. Under ``moneytrail serve`` they are capped at that size when the
+        worker starts (``names/memo.py``) and never grow past it; the trim is for a service
+        run without the cap (the tests, an app of one's own). What they held goes back to
         the system (:func:`release_freed_memory`).
         """
         self._answered += 1

@@ -4,7 +4,8 @@ The pure functions of ``names/`` and ``match/`` memoise with :func:`functools.lr
 for a bulk run, where a million names repeat their words (``token_sim`` keeps 262,144 pairs,
 ``prepare_name`` 50,000 names). A service answers for months: :func:`trim` empties each cache
 that holds more than a given number of entries, so the process stays within its memory; the
-entries come back as queries need them.
+entries come back as queries need them. ``moneytrail serve`` caps the caches instead when they
+are made (:mod:`moneytrail.names.memo`): emptying a full cache at once is a stall.
 """
 
 from __future__ import annotations

@@ -8,12 +8,12 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, replace
-from functools import cache, lru_cache
 from importlib.resources import files
 
 from moneytrail.countries import country_code
 from moneytrail.model import Entity, IdKind, NameKind, Schema, fast_unpickling
 from moneytrail.names import korean, orgs, text
+from moneytrail.names.memo import memo
 
 # Which identifier kinds decide a match on their own when equal, and how a value is normalised.
 DECISIVE_IDS = frozenset({IdKind.PASSPORT, IdKind.NATIONAL_ID, IdKind.IMO, IdKind.MMSI,
@@ -69,7 +69,7 @@ class PreparedName:
         return self.kind == NameKind.WEAK_ALIAS.value
 
 
-@lru_cache(maxsize=50_000)  # ~1.7 KB a name: a bulk run's names seldom repeat
+@memo(50_000)  # ~1.7 KB a name: a bulk run's names seldom repeat
 def prepare_name(full: str, schema: Schema | None, kind: str = "query") -> PreparedName:
     """Prepare one name for a schema (None: unknown, try person and organisation forms)."""
     person = schema in (Schema.PERSON, None)
@@ -271,7 +271,7 @@ def arabic_compounds(tokens: tuple[str, ...]) -> tuple[str, ...]:
     return tuple(out)
 
 
-@cache
+@memo(None)
 def _titles() -> tuple[tuple[str, ...], ...]:
     raw = files("moneytrail").joinpath("data/person_titles.txt").read_text("utf-8")
     found = {tuple(line.split()) for line in raw.splitlines()
@@ -279,7 +279,7 @@ def _titles() -> tuple[tuple[str, ...], ...]:
     return tuple(sorted(found, key=len, reverse=True))  # longest first: "his excellency"
 
 
-@cache
+@memo(None)
 def _title_ends() -> frozenset[str]:
     """Every first and last word of a title: a name with neither at an end has no title."""
     return frozenset(w for title in _titles() for w in (title[0], title[-1]))

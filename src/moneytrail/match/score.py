@@ -33,17 +33,16 @@ The default threshold is :data:`THRESHOLD`; :data:`EXPLANATION_VERSION` versions
 from __future__ import annotations
 
 from dataclasses import dataclass
-from functools import lru_cache
 from typing import Any
 
 from moneytrail.match.index import Index
 from moneytrail.match.prepare import (
     WEAK_FACTOR,
+    PreparedEntity,
+    PreparedName,
     acronym_word,
     is_country_word,
     joined_pairs,
-    PreparedEntity,
-    PreparedName,
     name_path,
     path_words,
 )
@@ -60,6 +59,7 @@ from moneytrail.match.tokens import (
     words_mask,
 )
 from moneytrail.model import Schema
+from moneytrail.names.memo import memo
 
 THRESHOLD = 0.80
 EXPLANATION_VERSION = 1
@@ -168,7 +168,7 @@ def aligned_tokens(a: tuple[str, ...], b: tuple[str, ...], index: Index,
     return max(0.0, score)
 
 
-@lru_cache(maxsize=1 << 16)
+@memo(1 << 16)
 def joined_set(words: tuple[str, ...]) -> frozenset[str]:
     return frozenset(joined_pairs(words))
 

@@ -15,13 +15,13 @@ edit distances), but the gate, the typo and nickname rules and the phonetic code
 
 from __future__ import annotations
 
-from functools import cache, lru_cache
 from importlib.resources import files
 
 from rapidfuzz.distance import OSA, JaroWinkler
 from rapidfuzz.fuzz import ratio
 
 from moneytrail.names import text
+from moneytrail.names.memo import memo
 
 TOKEN_FLOOR = 0.80  # token pairs less similar than this count as not matched
 INITIAL_SIM = 0.90  # an initial against a word it may stand for (V. / Vladimir)
@@ -36,7 +36,7 @@ _AFFIX = 3
 _TYPO_MIN = 4  # shortest token (both sides) where one typo is forgiven
 
 
-@cache
+@memo(None)
 def _nicknames() -> dict[str, frozenset[str]]:
     """Each name and short form -> the full names it stands for (data/nicknames.tsv)."""
     found: dict[str, set[str]] = {}
@@ -57,7 +57,7 @@ def nickname_of(a: str, b: str) -> bool:
     return not fulls.get(a, frozenset()).isdisjoint(fulls.get(b, frozenset()))
 
 
-@lru_cache(maxsize=1 << 17)
+@memo(1 << 17)
 def token_keys(token: str) -> frozenset[str]:
     """The keys of one token: itself, its first and last three letters, its phonetic code, the
     full names it may be short for (``n:``), and (from three letters) the token with one letter
@@ -110,7 +110,7 @@ def is_initial(token: str) -> bool:
 _MASK_BITS = 4096
 
 
-@lru_cache(maxsize=1 << 17)
+@memo(1 << 17)
 def words_mask(words: tuple[str, ...]) -> int:
     """The keys of a name's words (initials aside) hashed into a 4,096-bit mask: names whose
     masks share no bit have no two words sharing a key, so no two words token_sim scores
@@ -143,7 +143,7 @@ def is_filler(token: str) -> bool:
     return is_initial(token) or token in PATRONYMIC_LINKS or token in ARTICLES
 
 
-@lru_cache(maxsize=1 << 18)  # ~60 MB at most; the list vocabulary repeats across queries
+@memo(1 << 18)  # ~60 MB at most; the list vocabulary repeats across queries
 def token_sim(a: str, b: str) -> float:
     """Similarity of two normalised tokens in [0, 1] (see the module doc for the key gate)."""
     if a == b:

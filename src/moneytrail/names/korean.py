@@ -77,8 +77,9 @@ import itertools
 import re
 import unicodedata
 from dataclasses import dataclass
-from functools import cache, lru_cache
 from importlib.resources import files
+
+from moneytrail.names.memo import memo
 
 __all__ = [
     "KoreanName",
@@ -215,7 +216,7 @@ def _data_rows(name: str) -> list[list[str]]:
             if line.strip() and not line.startswith("#")]
 
 
-@cache
+@memo(None)
 def _surnames() -> tuple[dict[str, str], dict[str, _Surname], dict[str, str], dict[str, str]]:
     """(Latin spelling -> id, Hangul -> row, Hanja -> Hangul (DPRK form), id -> DPRK spelling)."""
     rows = _data_rows("korean_surnames.tsv")
@@ -246,7 +247,7 @@ def _surnames() -> tuple[dict[str, str], dict[str, _Surname], dict[str, str], di
     return latin, by_hangul, by_hanja, reading
 
 
-@cache
+@memo(None)
 def _hanja() -> dict[str, tuple[str, ...]]:
     return {row[0]: tuple(row[1].split()) for row in _data_rows("hanja_readings.tsv")}
 
@@ -314,7 +315,7 @@ _R_BEFORE = _VOWEL_LETTERS | {"h"}  # MR writes final ㄹ as r before these
 _MAX_SYLLABLE = 8  # "tchyaeng" (쨍 in MR); nothing longer is one syllable
 
 
-@lru_cache(maxsize=65536)
+@memo(65536)
 def _latin_keys(syllable: str) -> tuple[str, ...]:
     """Every key of one lower-case, de-marked Latin syllable; () when it is not one."""
     keys: list[str] = []
@@ -351,7 +352,27 @@ def syllable_key(syllable: str) -> str:
     return keys[0]
 
 
-@lru_cache(maxsize=65536)
+def _split(token: str, vowel_next: bool, start: int, parts: tuple[str, ...], cuts: int,
+           found: list[tuple[int, tuple[str, ...]]]) -> None:
+    """Every split of ``token[start:]`` into syllables after ``parts``, into ``found`` with its
+    count of cuts between two vowels (see :func:`_segmentations`). A module function, not a
+    closure: a recursive closure refers to itself, a cycle only the collector frees."""
+    if start == len(token):
+        found.append((cuts, parts))
+        return
+    if len(parts) == MAX_GIVEN:
+        return
+    for end in range(start + 1, min(len(token), start + _MAX_SYLLABLE) + 1):
+        if not _latin_keys(token[start:end]):
+            continue
+        last = end == len(token)
+        if token[end - 1] == "r" and not (vowel_next if last else token[end] in _R_BEFORE):
+            continue
+        cut = not last and token[end - 1] in _VOWEL_LETTERS and token[end] in _VOWEL_LETTERS
+        _split(token, vowel_next, end, parts + (token[start:end],), cuts + cut, found)
+
+
+@memo(65536)
 def _segmentations(token: str, vowel_next: bool = False) -> tuple[tuple[str, ...], ...]:
     """The plausible splits of one lower-case Latin token into syllables.
 
@@ -366,26 +387,7 @@ def _segmentations(token: str, vowel_next: bool = False) -> tuple[tuple[str, ...
     if not token or len(token) > MAX_GIVEN * _MAX_SYLLABLE or not set(token) <= _LETTERS:
         return ()
     found: list[tuple[int, tuple[str, ...]]] = []
-
-    def walk(start: int, parts: tuple[str, ...], cuts: int) -> None:
-        if start == len(token):
-            found.append((cuts, parts))
-            return
-        if len(parts) == MAX_GIVEN:
-            return
-        for end in range(start + 1, min(len(token), start + _MAX_SYLLABLE) + 1):
-            if not _latin_keys(token[start:end]):
-                continue
-            last = end == len(token)
-            if token[end - 1] == "r" and not (vowel_next if last else token[end] in _R_BEFORE):
-                continue
-            cut = not last and token[end - 1] in _VOWEL_LETTERS and token[end] in _VOWEL_LETTERS
-            walk(end, parts + (token[start:end],), cuts + cut)
-
-    try:
-        walk(0, (), 0)
-    finally:
-        del walk  # (it refers to itself: unbound, it is freed now, not by the collector)
+    _split(token, vowel_next, 0, (), 0, found)
     if not found:
         return ()
     fewest = min(cuts for cuts, _ in found)
@@ -666,7 +668,7 @@ def _from_latin(text: str) -> list[KoreanName]:
     return out
 
 
-@lru_cache(maxsize=65536)
+@memo(65536)
 def _korean_names(text: str) -> tuple[KoreanName, ...]:
     text = unicodedata.normalize("NFC", text).strip()
     if not text:

@@ -43,11 +43,12 @@ import itertools
 import re
 import unicodedata
 from dataclasses import dataclass
-from functools import cache, lru_cache
 from importlib.resources import files
 
 from rapidfuzz import process
 from rapidfuzz.distance import OSA
+
+from moneytrail.names.memo import memo
 
 __all__ = ["OrgName", "org_name", "vessel_name", "vessel_key", "is_acronym_of", "connection"]
 
@@ -88,7 +89,7 @@ def _phrases(variant: str) -> list[tuple[str, ...]]:
     return found
 
 
-@cache
+@memo(None)
 def _glossary() -> dict[tuple[str, ...], tuple[str, ...]]:
     table: dict[tuple[str, ...], tuple[str, ...]] = {}
     for row in _rows("korean_org_glossary.tsv"):
@@ -98,7 +99,7 @@ def _glossary() -> dict[tuple[str, ...], tuple[str, ...]]:
     return table
 
 
-@cache
+@memo(None)
 def _legal_forms() -> dict[tuple[str, ...], tuple[tuple[str, ...], str]]:
     table: dict[tuple[str, ...], tuple[tuple[str, ...], str]] = {}
     for row in _rows("org_legal_forms.tsv"):
@@ -110,14 +111,14 @@ def _legal_forms() -> dict[tuple[str, ...], tuple[tuple[str, ...], str]]:
     return table
 
 
-@cache
+@memo(None)
 def _generic() -> frozenset[str]:
     raw = files("moneytrail").joinpath("data/org_generic_words.txt").read_text(encoding="utf-8")
     return frozenset(line.strip() for line in raw.splitlines()
                      if line.strip() and not line.startswith("#"))
 
 
-@cache
+@memo(None)
 def _longest(table_id: str) -> int:
     table = _glossary() if table_id == "glossary" else _legal_forms()
     return max(len(phrase) for phrase in table)
@@ -136,7 +137,7 @@ _NON_WORD = re.compile(r"[\W_]+")
 _NUMBER_WORDS = frozenset({"no", "nr", "nos", "number", "num"})
 
 
-@lru_cache(maxsize=65536)
+@memo(65536)
 def _words(text: str) -> tuple[str, ...]:
     """ASCII-folded lower-case words of ``text`` (step 1 of the module docstring)."""
     text = text.translate(_APOSTROPHES).translate(_FOLD)
@@ -178,7 +179,7 @@ def _apply_glossary(words: tuple[str, ...]) -> tuple[str, ...]:
     return tuple(out)
 
 
-@cache
+@memo(None)
 def _long_forms() -> dict[str, tuple[tuple[str, ...], str]]:
     """Legal forms written as one long word (aktiengesellschaft, incorporated, ...)."""
     return {k[0]: v for k, v in _legal_forms().items() if len(k) == 1 and len(k[0]) >= _LONG_FORM}
@@ -200,12 +201,12 @@ def _misspelt_form(word: str) -> tuple[tuple[str, ...], str] | None:
     return forms[found[0]] if found is not None else None
 
 
-@cache
+@memo(None)
 def _long_generic() -> tuple[str, ...]:
     return tuple(sorted(w for w in _generic() if len(w) >= _LONG_GENERIC))
 
 
-@lru_cache(maxsize=65536)
+@memo(65536)
 def _misspelt_generic(word: str) -> bool:
     """A generic word of eight letters or more written with one typo (Internatonal); not its
     plural, which the table leaves distinctive on purpose (Enterprises names a company where
@@ -316,7 +317,7 @@ def _stated_acronyms(text: str) -> tuple[str, tuple[str, ...]]:
     return "".join(pieces), tuple(found)
 
 
-@lru_cache(maxsize=200_000)
+@memo(200_000)
 def org_name(text: str) -> OrgName:
     """Read an organisation name (see the module docstring for the steps).
 
@@ -352,28 +353,28 @@ _SYLLABLE = re.compile(r"(?:kk|tt|pp|ss|jj|ch|kh|th|ph|[gkndtrlmbpsjh])?"
                        r"(?:ng|[kntlmp])?")
 
 
-@lru_cache(maxsize=65536)
+def _initials_of_readings(word: str, pos: int, initials: str, found: list[str]) -> None:
+    """Into ``found``, the initials of each reading of ``word[pos:]`` as syllables after
+    ``initials`` (see :func:`_syllable_initials`; a module function: a recursive closure is a
+    cycle only the collector frees)."""
+    if len(found) >= 8:
+        return
+    if pos == len(word):
+        if len(initials) >= 2 and initials not in found:
+            found.append(initials)
+        return
+    for end in range(min(len(word), pos + 7), pos, -1):
+        if _SYLLABLE.fullmatch(word, pos, end):
+            _initials_of_readings(word, end, initials + word[pos], found)
+
+
+@memo(65536)
 def _syllable_initials(word: str) -> tuple[str, ...]:
     """Initials of every reading of ``word`` as two or more Korean syllables (at most 8)."""
     if not word.isalpha() or len(word) > 16:
         return ()
     found: list[str] = []
-
-    def walk(pos: int, initials: str) -> None:
-        if len(found) >= 8:
-            return
-        if pos == len(word):
-            if len(initials) >= 2 and initials not in found:
-                found.append(initials)
-            return
-        for end in range(min(len(word), pos + 7), pos, -1):
-            if _SYLLABLE.fullmatch(word, pos, end):
-                walk(end, initials + word[pos])
-
-    try:
-        walk(0, "")
-    finally:
-        del walk  # (it refers to itself: unbound, it is freed now, not by the collector)
+    _initials_of_readings(word, 0, "", found)
     return tuple(found)
 
 
@@ -390,35 +391,44 @@ def _spells(short: str, words: tuple[str, ...], skippable: tuple[bool, ...]) -> 
     """Whether ``short`` is a run of word prefixes of ``words`` in order (KOMID = KOrea MIning
     Development), at least two words contributing; words that are skippable may be passed
     over; a romanised Korean word may also give the initials of its syllables (NCG)."""
-    n = len(words)
+    return _spelt(short, words, skippable, 0, 0, 0, {})
 
-    @cache
-    def go(i: int, j: int, used: int) -> bool:
-        if i == len(short):
-            return used >= 2 and all(skippable[j:])
-        if j == n:
-            return False
-        if skippable[j] and go(i, j + 1, used):
-            return True
-        word = words[j]
-        k = 0
-        while k < len(word) and i + k < len(short) and short[i + k] == word[k]:
-            k += 1
-            if go(i + k, j + 1, min(used + 1, 2)):
-                return True
-        if len(short) >= 3:
-            for initials in _syllable_initials(word):
-                if short.startswith(initials, i) and go(i + len(initials), j + 1, 2):
-                    return True
+
+def _spelt(short: str, words: tuple[str, ...], skippable: tuple[bool, ...], i: int, j: int,
+           used: int, seen: dict[tuple[int, int, int], bool]) -> bool:
+    """:func:`_spells` from ``short[i:]`` and ``words[j:]``, ``used`` words contributing so
+    far (0, 1 or 2 and more); ``seen`` holds the answers already worked out. A module
+    function: a recursive closure is a cycle only the collector frees."""
+    key = (i, j, used)
+    found = seen.get(key)
+    if found is None:
+        found = seen[key] = _spelt_now(short, words, skippable, i, j, used, seen)
+    return found
+
+
+def _spelt_now(short: str, words: tuple[str, ...], skippable: tuple[bool, ...], i: int,
+               j: int, used: int, seen: dict[tuple[int, int, int], bool]) -> bool:
+    if i == len(short):
+        return used >= 2 and all(skippable[j:])
+    if j == len(words):
         return False
+    if skippable[j] and _spelt(short, words, skippable, i, j + 1, used, seen):
+        return True
+    word = words[j]
+    k = 0
+    while k < len(word) and i + k < len(short) and short[i + k] == word[k]:
+        k += 1
+        if _spelt(short, words, skippable, i + k, j + 1, min(used + 1, 2), seen):
+            return True
+    if len(short) >= 3:
+        for initials in _syllable_initials(word):
+            if short.startswith(initials, i) and \
+                    _spelt(short, words, skippable, i + len(initials), j + 1, 2, seen):
+                return True
+    return False
 
-    try:
-        return go(0, 0, 0)
-    finally:
-        del go  # (it refers to itself: unbound, it is freed now, not by the collector)
 
-
-@lru_cache(maxsize=65536)
+@memo(65536)
 def is_acronym_of(short: str, long: str) -> bool:
     """Whether ``short`` can be an acronym of the organisation name ``long``.
 
@@ -468,7 +478,7 @@ def _covered(tokens: tuple[str, ...], runs: frozenset[str]) -> bool:
     return reachable[-1]
 
 
-@lru_cache(maxsize=65536)
+@memo(65536)
 def connection(a: str, b: str) -> str | None:
     """How two organisation names, as written, connect without fuzzy comparison; None if not.
 
@@ -520,7 +530,7 @@ def _roman(word: str) -> int | None:
     return total
 
 
-@lru_cache(maxsize=65536)
+@memo(65536)
 def vessel_name(text: str) -> tuple[str, ...]:
     """The normalised words of a vessel name.
 
@@ -547,7 +557,7 @@ def vessel_name(text: str) -> tuple[str, ...]:
     return tuple(words)
 
 
-@lru_cache(maxsize=65536)
+@memo(65536)
 def vessel_key(text: str) -> str:
     """A vessel name with the words between numbers joined: ``SEA STAR 7`` and ``SEASTAR 7``
     both give ``"seastar 7"``; ``CHONG CHON GANG`` and ``CHONGCHONGANG`` give

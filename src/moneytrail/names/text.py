@@ -65,9 +65,10 @@ from __future__ import annotations
 import re
 import unicodedata
 from dataclasses import dataclass
-from functools import lru_cache
 
 from anyascii import anyascii
+
+from moneytrail.names.memo import memo
 
 __all__ = [
     "APOSTROPHES",
@@ -107,7 +108,7 @@ _SCRIPT_BY_NAME = {
 _WIDTH_WORDS = ("FULLWIDTH", "HALFWIDTH")
 
 
-@lru_cache(maxsize=None)
+@memo(None)
 def _char_script(char: str) -> str | None:
     """ISO 15924 code of one letter; None for anything that is not a letter of a script
     (digits, punctuation, marks, modifier letters such as ʼ)."""
@@ -142,7 +143,7 @@ def scripts_in(text: str) -> set[str]:
 _ASCII_LETTER = re.compile("[A-Za-z]")
 
 
-@lru_cache(maxsize=65_536)
+@memo(65_536)
 def detect_script(text: str) -> str:
     """The dominant script of the letters: the most frequent one, except that Han with kana is
     "Jpan" and Han with Hangul is "Kore" whatever the counts. "Zyyy" when there is no letter.
@@ -202,7 +203,7 @@ def _strip_marks_nfkd(text: str) -> str:
     return unicodedata.normalize("NFC", "".join(out))
 
 
-@lru_cache(maxsize=65_536)
+@memo(65_536)
 def strip_marks(text: str) -> str:
     """Remove every apostrophe form (without inserting a space) and the accents, breves and
     other combining marks of Latin, Greek, Hebrew and Arabic letters; Cyrillic loses stress
@@ -561,7 +562,7 @@ def _pinyin(text: str) -> str:
     return strip_marks("".join(syllables))
 
 
-@lru_cache(maxsize=65_536)
+@memo(65_536)
 def _han_word(word: str, foreign: bool) -> str:
     """A run of Han characters as a name is written in Latin letters."""
     if foreign or len(word) >= 5:
@@ -652,7 +653,7 @@ def _fix_lookalikes(text: str) -> str:
     return _WORD.sub(fix, text)
 
 
-@lru_cache(maxsize=65_536)
+@memo(65_536)
 def to_latin(text: str, lang: str | None = None) -> str:
     """Transliterate every non-Latin letter of ``text`` to Latin letters; Latin text, digits and
     punctuation pass through unchanged (accents are not removed here: see :func:`normalize`).
@@ -731,7 +732,7 @@ def _ascii_digits(text: str) -> str:
         for c in text)
 
 
-@lru_cache(maxsize=262_144)
+@memo(262_144)
 def normalize(text: str) -> str:
     """The comparable form of a name: ASCII words ``[a-z0-9]+`` joined by single spaces.
 
@@ -784,7 +785,7 @@ _CLUSTER_CODE = dict(_CLUSTERS, ng="NK")
 _SHORT_CONSONANTS = 2
 
 
-@lru_cache(maxsize=262_144)
+@memo(262_144)
 def phonetic_key(token: str) -> str:
     """A phonetic code of one Latin name token, merging common transliteration variants.
 
@@ -970,7 +971,7 @@ def _norm_words(words: list[str]) -> tuple[str, ...]:
     return tuple(t for w in words for t in normalize(w).split())
 
 
-@lru_cache(maxsize=65_536)
+@memo(65_536)
 def parse_person_name(text: str) -> PersonName:
     """Split a person's name into given and family names, saying how sure the order is.
 
@@ -1069,7 +1070,7 @@ def _joined(words: tuple[str, ...], groups: list[tuple[str, ...]], particles: bo
 _HYPHENATED = re.compile(r"(?<![\w'’ʼ])[\w'’ʼ]++(?:[\-\u2010\u2011][\w'’ʼ]++)+")
 
 
-@lru_cache(maxsize=65_536)
+@memo(65_536)
 def name_variants(text: str) -> list[str]:
     """The normalised full-name strings to compare for one person name, most literal first:
     the name as written; given and family swapped when the order is known (comma, ALL-CAPS
