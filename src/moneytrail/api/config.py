@@ -11,7 +11,7 @@ from typing import Any
 #: Entries each memo cache of the matcher may hold in the service (``names/memo.py``): the
 #: supervisor caps them so for its workers, whose caches then drop their least recently used
 #: entries one at a time.
-MEMO_ITEMS = 20_000
+MEMO_ITEMS = 10_000
 
 
 @dataclass(frozen=True)
