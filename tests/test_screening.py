@@ -647,3 +647,40 @@ def test_screening_leaves_no_reference_cycles(screener):
         assert gc.collect() == 0
     finally:
         gc.enable()
+
+
+def test_rows_made_a_step_at_a_time_are_the_ones_the_bounds_use(screener, monkeypatch):
+    """A match in steps makes the rows its bounds need one by one, a step each when due
+    (a common word's row takes milliseconds when new): then none is left to make, and the
+    bounds are the ones made from nothing."""
+    index = screener.index
+    query = Query.of("Mohammed Abdulla Kim Trading")
+    names, _ = _prepare_query(query, index)
+    index.clear_caches()
+    expected = index.bounds(names, None, 0.5)
+    index.clear_caches()
+    todo = index.rows_to_make(names, None)
+    assert todo and len(set(todo)) == len(todo)
+    assert all(path in ("tokens", "organization", "vessel") for path, _ in todo)
+    index.clear_caches()
+    yielded = [0]
+    bounded_after: list[int] = []  # how many steps were taken when the bounds were made
+    real = index.bounds_many
+
+    def bounds_many(queries):
+        bounded_after.append(yielded[0])
+        return real(queries)
+
+    monkeypatch.setattr(index, "bounds_many", bounds_many)
+    steps = screener.match_steps(query, limit=5, every=0.0)  # a step before each row
+    while True:
+        try:
+            next(steps)
+            yielded[0] += 1
+        except StopIteration:
+            break
+    assert bounded_after == [len(todo)]  # every row its own step, all before the bounds
+    assert index.rows_to_make(names, None) == []
+    positions, values, _ = index.bounds(names, None, 0.5)
+    assert positions.tolist() == expected[0].tolist()
+    assert values.tolist() == expected[1].tolist()

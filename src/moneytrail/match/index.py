@@ -476,6 +476,27 @@ class Index:
             self._row_items = 0
         self._similar.clear()
 
+    def rows_to_make(self, names: Sequence[PreparedName], schema: Schema | None
+                     ) -> list[tuple[str, str]]:
+        """The ``(path, word)`` rows that bounding ``names`` would make, not kept yet: a
+        caller that works in steps (:meth:`~moneytrail.screening.Screener.match_steps`) makes
+        them one by one with :meth:`make_row` (a common word's row is a few milliseconds
+        when new), and the bounds then find them kept."""
+        found: dict[tuple[str, str], None] = {}
+        for q in names:
+            org_only = schema is Schema.ORGANIZATION and q.org is not None
+            for path_name in PATHS:
+                if org_only and path_name == "tokens":
+                    continue
+                for word in path_words(q, path_name):
+                    if not is_initial(word) and (path_name, word) not in self._rows:
+                        found[(path_name, word)] = None
+        return list(found)
+
+    def make_row(self, path: str, word: str) -> None:
+        """Make and keep the row of ``word`` on ``path`` (see :meth:`rows_to_make`)."""
+        self._row(path, word)
+
     def _row(self, path: str, token: str) -> "_Row | None":
         """What ``token`` can add to the bound of each list name it reaches on ``path`` (None:
         no name). Kept for the queries to come, least recently used out first: a bulk file
