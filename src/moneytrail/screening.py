@@ -236,14 +236,13 @@ class Screener:
         slack = 10.0 ** -SCORE_DIGITS  # a score is rounded, its bound is not
         self._settle(len(queries))
         prepared = [self._prepared(query) for query in queries]
-        if every is not None:  # the rows a query's bounds need, made a step at a time
-            for path, word in self.index.rows_to_make(
-                    [name for _, names, _, _, _ in prepared for name in names],
-                    queries[0].schema if len(queries) == 1 else None):
-                if pace.due():
-                    yield
-                    pace.restart()
-                self.index.make_row(path, word)
+        if every is not None:  # the rows the queries' bounds need, made a step at a time
+            for query, names, _, _, _ in prepared:
+                for path, word in self.index.rows_to_make(names, query.schema):
+                    if pace.due():
+                        yield
+                        pace.restart()
+                    self.index.make_row(path, word)
         bounds = self.index.bounds_many([(names, query.schema, cutoff - bonus - slack)
                                          for query, names, _, _, bonus in prepared])
         answers = []

@@ -484,11 +484,8 @@ class Index:
         when new), and the bounds then find them kept."""
         found: dict[tuple[str, str], None] = {}
         for q in names:
-            org_only = schema is Schema.ORGANIZATION and q.org is not None
-            for path_name in PATHS:
-                if org_only and path_name == "tokens":
-                    continue
-                for word in path_words(q, path_name):
+            for _, path_name in _bounded_paths(q, schema):
+                for word in path_words(q, path_name):  # (initials have no row: see _plan)
                     if not is_initial(word) and (path_name, word) not in self._rows:
                         found[(path_name, word)] = None
         return list(found)
@@ -782,12 +779,8 @@ class Index:
         units: list[_Unit] = []
         lifts: list[tuple[np.ndarray, np.ndarray | float]] = []
         for q in names:
-            # an organisation query meets organisation names on the organisation path only
-            # (every organisation name with words has an organisation form)
-            org_only = schema is Schema.ORGANIZATION and q.org is not None
-            for path, path_name in enumerate(PATHS):
-                if org_only and path_name == "tokens":
-                    continue
+            paths = _bounded_paths(q, schema)
+            for path, path_name in paths:
                 unit = self._plan(q, path, path_words(q, path_name), floor)
                 if unit is not None:
                     units.append(unit)
@@ -802,7 +795,7 @@ class Index:
                     lifts.append((np.array(held, dtype=np.int32), 1.0 if key[0] == "c" else 0.9))
             # two words of one name written as one word of the other (Patr ushev / Patrushev)
             # (only names compared on the tokens path: the others never align words so)
-            words = () if org_only else path_words(q, "tokens")
+            words = path_words(q, "tokens") if (0, "tokens") in paths else ()
             for word in words:
                 if (held := self.name_keys.get("jp:" + word)) is not None:
                     held = np.array(held, dtype=np.int32)
@@ -967,6 +960,15 @@ class ListedNames:
 
 _NOTHING_LISTED = ListedNames(np.zeros(0, dtype=np.int64), np.zeros(1, dtype=np.int64),
                           np.zeros(0, dtype=np.int64), np.zeros(0))
+
+
+def _bounded_paths(q: PreparedName, schema: Schema | None) -> list[tuple[int, str]]:
+    """The paths (number, name) a query name's words are bounded on: an organisation query
+    meets organisation names on the organisation path only (every organisation name with
+    words has an organisation form)."""
+    org_only = schema is Schema.ORGANIZATION and q.org is not None
+    return [(path, name) for path, name in enumerate(PATHS)
+            if not (org_only and name == "tokens")]
 
 
 def _ratio(numerator: np.ndarray, denominator: np.ndarray) -> np.ndarray:
