@@ -14,7 +14,7 @@ from moneytrail.match.index import Index
 from moneytrail.match.prepare import article_typos, id_key, prepare_name
 from moneytrail.match.score import MIN_SCORE, THRESHOLD, max_bonus, score_pair
 from moneytrail.match.tokens import TITLED_RARE, TITLED_SURNAME
-from moneytrail.model import IdKind, Schema
+from moneytrail.model import Entity, IdKind, Name, Schema
 from moneytrail.screening import Query, RememberedMatches, Screener, _prepare_query, _typed
 from moneytrail.sources import detect
 
@@ -179,7 +179,8 @@ QUERIES = ["Kim Jong Un", "Choe Ryong Hae", "Ri Su Yong", "Pak Tong Gu", "Vladim
            "Osama bin Laden", "Bin Al", "Al Qaida/Islamic Army", "IRGC Iran", "KOMID Korea",
            "VladimirPutin", "AliHassan", "Jean Lawson", "Mohammed Ali Khan", "John Smith",
            "Wang Wei", "Maria del Carmen Garcia Lopez", "President Putin", "Dr. Kim",
-           "President Erdogn", "Bashar xal-Assad"]
+           "President Erdogn", "Bashar xal-Assad", "Y. Salman", "El M", "A. Al-B.",
+           "Khalat M M Al-Dulaymi", "Dr. Aomed", "M Alexander"]
 
 
 @pytest.mark.parametrize("text", QUERIES)
@@ -295,6 +296,42 @@ def test_initials_stand_for_names(screener):
     assert not other.match
 
 
+def test_initials_links_and_articles_alone_are_no_evidence(screener):
+    """An initial may stand for any name with its letter, and ``al`` or ``bin`` say nothing of
+    who it is: a query of nothing else aligns no word with a list name, and scores 0 against
+    it. One word that aligns is evidence again."""
+    def compare(a, b):
+        return screener.compare(Query.of(a, schema="Person"), Query.of(b, schema="Person"))
+
+    for query, listed in (("A. Al-B.", "Ahmed Al-Bashir"), ("M. bin A.", "Mohammed bin Ahmed"),
+                          ("El M", "Mohammed El Sayed")):
+        assert compare(query, listed).score == 0.0, (query, listed)
+    assert compare("A. Al-Bashir", "Ahmed Al-Bashir").match
+
+
+def test_an_initial_lifts_a_bound_only_where_a_word_may_stand_for_it():
+    """``Y. Salman`` against a SALMAN with no Y-word: the initial aligns with nothing there, so
+    the bound counts it as unaligned and the name is never scored; with a Y-word, the bound
+    lets the initial take it."""
+    listed = ["Salman Rashid Khan", "Yusuf Salman Khan", "Rashid Khan", "Yusuf Khan Omar",
+              "Omar Salman Aziz", "Aziz Rashid", "Yasin Omar", "Salman Aziz"]
+    entities = [Entity(id=f"e{i}", source="t", source_id=str(i), schema=Schema.PERSON,
+                       names=(Name(text),)) for i, text in enumerate(listed)]
+    index = Index.build(entities)
+    query = Query.of("Y. Salman", schema="Person")
+    names, _ = _prepare_query(query, index)
+    positions, values, _ = index.bounds(names, Schema.PERSON, -1.0)
+    bound = dict(zip(positions.tolist(), values.tolist()))
+
+    def score(position):  # (a score is rounded to SCORE_DIGITS decimals, its bound is not)
+        return score_pair(names, Schema.PERSON, (), frozenset(), None, frozenset(),
+                          index.entities[position], index).score - 1e-6
+
+    assert score(0) <= bound.get(0, 0.0) < MIN_SCORE  # Salman Rashid Khan: no Y-word
+    assert MIN_SCORE <= score(1) <= bound[1]  # Yusuf Salman Khan
+    assert score(4) <= bound.get(4, 0.0) < MIN_SCORE  # Omar Salman Aziz
+
+
 def test_leading_titles_are_not_part_of_a_persons_name(screener):
     for written in ("President Putin", "Президент Путин", "Presidente Vladimir Putin"):
         best = top(screener, Query.of(written, schema="Person"))
@@ -318,6 +355,10 @@ def test_a_title_and_a_rare_surname_name_the_person(screener):
         compare("Tayyip", "Recep Tayyip Erdogan").score < TITLED_SURNAME
     assert not compare("Dr. Kim", "KIM Jong Un").match  # a hundred listed Kims
     assert screener.index.token_df["kim"] > TITLED_RARE
+    # nor a typo of a common surname: AOMED is no listed word, but AHMED names hundreds
+    assert screener.index.token_df["ahmed"] > TITLED_RARE
+    for listed in ("Ali AHMED", "AHMED Ali"):
+        assert compare("Dr. Aomed", listed).score < TITLED_SURNAME, listed
     explained = compare("President Erdogan", "Recep Tayyip Erdogan").explanation
     assert "title" in explained["features"][0]["detail"]
 

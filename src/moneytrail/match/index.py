@@ -111,7 +111,8 @@ class _Row:
         block[1] = np.bincount(inverse, weights=weights * sims, minlength=names.size)
         block[2] = np.bincount(inverse, weights=weights, minlength=names.size)
         word = np.zeros(names.size, dtype=bool)
-        word[inverse[is_word]] = True
+        if not filler:  # (an article or a link aligned is no evidence: see aligned_tokens)
+            word[inverse[is_word]] = True
         counts = name_counts[names]
         order = np.argsort(counts, kind="stable")
         counts = counts[order]
@@ -140,7 +141,7 @@ class _Unit:
     rows: list  # (weight, token, _Row), lightest first
     light_short: int  # the lightest rows reach no name of fewer words than the query alone
     light_long: int  # ... nor one of as many or more
-    least: float = 0.0  # the score any name its rows reach may get whatever its words
+    letters: tuple[tuple[str, float], ...] = ()  # its initials, with their weights
 
 
 @dataclass
@@ -207,6 +208,10 @@ class Index:
     _path_facts: np.ndarray | None = field(default=None, repr=False)
     _weights: dict[tuple[str, ...], tuple[list[float], float]] = field(default_factory=dict,
                                                                        repr=False)
+    #: (path, letter) -> which names hold a word starting with it, a bit each (see
+    #: :meth:`_initial_holders`), and letter -> the vocabulary's words starting with it
+    _initials: dict[tuple[str, str], np.ndarray] = field(default_factory=dict, repr=False)
+    _by_letter: dict[str, list[int]] | None = field(default=None, repr=False)
 
     @property
     def name_count(self) -> int:
@@ -225,6 +230,8 @@ class Index:
         state["_positions"] = None
         state["_path_facts"] = None
         state["_weights"] = {}
+        state["_initials"] = {}
+        state["_by_letter"] = None
         state["names"] = []  # the entities hold them
         state["entities"] = _LazyEntities.of(self.entities)
         return state
@@ -360,7 +367,7 @@ class Index:
                 token_index[key].append(vocab_id)
         self.token_index = {k: tuple(v) for k, v in token_index.items()}
         self.vocab_idf = np.array([self.weight(t) for t in self.vocab_list], dtype=np.float64)
-        self.vocab_is_word = np.array([len(t) > 1 for t in self.vocab_list], dtype=bool)
+        self.vocab_is_word = np.array([not is_filler(t) for t in self.vocab_list], dtype=bool)
         self.name_keys = {k: tuple(sorted(set(v))) for k, v in name_keys.items()}
         self.korean_keys = {k: tuple(sorted(set(v))) for k, v in korean.items()}
         self.korean_names = korean_names
@@ -475,24 +482,51 @@ class Index:
             self._rows.clear()
             self._row_items = 0
         self._similar.clear()
+        self._initials.clear()
 
     def rows_to_make(self, names: Sequence[PreparedName], schema: Schema | None
                      ) -> list[tuple[str, str]]:
         """The ``(path, word)`` rows that bounding ``names`` would make, not kept yet: a
         caller that works in steps (:meth:`~moneytrail.screening.Screener.match_steps`) makes
         them one by one with :meth:`make_row` (a common word's row is a few milliseconds
-        when new), and the bounds then find them kept."""
+        when new), and the bounds then find them kept. An initial's "row" is which names
+        hold a word it may stand for (:meth:`_initial_holders`)."""
         found: dict[tuple[str, str], None] = {}
         for q in names:
             for _, path_name in _bounded_paths(q, schema):
-                for word in path_words(q, path_name):  # (initials have no row: see _plan)
-                    if not is_initial(word) and (path_name, word) not in self._rows:
-                        found[(path_name, word)] = None
+                for word in path_words(q, path_name):
+                    key = (path_name, word)
+                    if key not in (self._initials if is_initial(word) else self._rows):
+                        found[key] = None
         return list(found)
 
     def make_row(self, path: str, word: str) -> None:
         """Make and keep the row of ``word`` on ``path`` (see :meth:`rows_to_make`)."""
-        self._row(path, word)
+        if is_initial(word):
+            self._initial_holders(path, word)
+        else:
+            self._row(path, word)
+
+    def _initial_holders(self, path: str, letter: str) -> np.ndarray:
+        """Which names hold, on ``path``, a word an initial ``letter`` may align with (one
+        starting with it: :func:`~moneytrail.match.tokens.token_sim` gives any other 0), a
+        bit per name (``np.packbits``, little-endian bit order; ~9 KB on every list). Kept per
+        path and letter: a handful of letters and paths make them all."""
+        key = (path, letter)
+        found = self._initials.get(key)
+        if found is None:
+            by_letter = self._by_letter
+            if by_letter is None:
+                by_letter = defaultdict(list)
+                for vocab_id, token in enumerate(self.vocab_list):
+                    by_letter[token[0]].append(vocab_id)
+                by_letter = self._by_letter = dict(by_letter)
+            held = np.zeros(self.name_count, dtype=bool)
+            vocab_ids = by_letter.get(letter)
+            if vocab_ids:
+                held[self.postings[path].names_of(vocab_ids)[0]] = True
+            found = self._initials[key] = np.packbits(held, bitorder="little")
+        return found
 
     def _row(self, path: str, token: str) -> "_Row | None":
         """What ``token`` can add to the bound of each list name it reaches on ``path`` (None:
@@ -540,6 +574,7 @@ class Index:
         query_weight = query_filler = initials_weight = 0.0  # (summed in the query's order)
         initials = 0
         rows = []
+        letters = []
         for t in query:
             w = self.weight(t)
             query_weight += w
@@ -547,6 +582,7 @@ class Index:
                 initials += 1
                 initials_weight += w
                 query_filler += w
+                letters.append((t, w))
             else:
                 if is_filler(t):
                     query_filler += w
@@ -564,12 +600,8 @@ class Index:
         light_long = self._light(rows, (floor - 0.3) / 0.7 * query_weight - initials_weight)
         if light_short >= len(rows):
             return None
-        # a title and a rare word: at least TITLED_SURNAME against a name holding that word
-        # first or last (score.name_similarity); here against any name the word reaches
-        least = TITLED_SURNAME if q.titled and n_query == 1 and path == 0 and \
-            self.token_df.get(query[0], 0) <= TITLED_RARE else 0.0
         return _Unit(q, path, n_query, query_weight, query_filler, initials, initials_weight,
-                     rows, light_short, light_long, least)
+                     rows, light_short, light_long, tuple(letters))
 
     @staticmethod
     def _light(rows: list, needed: float) -> int:
@@ -665,50 +697,78 @@ class Index:
         word_met[pair[np.concatenate(words)]] = True
         at, name = (None, touched) if len(units) == 1 else np.divmod(touched, n_names)
         return at, name, self._bound(units, at, name, query_sum, query_reach, list_sum,
-                                     list_reach, word_met[:n])
+                                     list_reach, word_met[:n], self._initials_met(units, at, name))
+
+    def _initials_met(self, units: list[_Unit], at: np.ndarray | None, name: np.ndarray
+                      ) -> tuple[np.ndarray, np.ndarray] | None:
+        """Per (unit ``at``, list name ``name``) pair, the weight of the unit's initials
+        that some word of the name may align with (one starting with the letter), and how
+        many they are (None: no unit has initials). An initial the name has no word for
+        adds nothing: ``Y. SALMAN`` is bounded against the SALMANs as ``SALMAN`` alone, save
+        those with a Y-word."""
+        if not any(u.letters for u in units):
+            return None
+        weight, count = np.zeros(name.size), np.zeros(name.size)
+        for i, unit in enumerate(units):
+            if not unit.letters:
+                continue
+            where = None if at is None else np.flatnonzero(at == i)
+            names = name if where is None else name[where]
+            byte, bit = names >> 3, (names & 7).astype(np.uint8)
+            for letter, letter_weight in unit.letters:
+                held = (self._initial_holders(PATHS[unit.path], letter)[byte] >> bit) & 1
+                if where is None:
+                    weight += letter_weight * held
+                    count += held
+                else:
+                    weight[where] += letter_weight * held
+                    count[where] += held
+        return weight, count
 
     def _bound(self, units: list[_Unit], at: np.ndarray | None, name: np.ndarray,
                query_sum: np.ndarray, query_reach: np.ndarray, list_sum: np.ndarray,
-               list_reach: np.ndarray, reached: np.ndarray) -> np.ndarray:
+               list_reach: np.ndarray, reached: np.ndarray,
+               initials_met: tuple[np.ndarray, np.ndarray] | None) -> np.ndarray:
         """The bound of each (unit ``at``, list name ``name``) pair from the sums of the unit's
-        rows there (see :class:`_Row`): the scorer's formula, see the module doc. (``at``
-        None: all pairs are of the one unit, whose figures are then scalars.)"""
-        per_unit = [(u.weight, u.weight - u.filler, float(u.initials), u.initials_weight,
-                     float(u.n_query), float(u.path), u.least) for u in units]
+        rows there (see :class:`_Row`) and what its initials may meet there (see
+        :meth:`_initials_met`): the scorer's formula, see the module doc. (``at`` None: all
+        pairs are of the one unit, whose figures are then scalars.)"""
+        per_unit = [(u.weight, u.weight - u.filler, float(u.n_query), float(u.path))
+                    for u in units]
         if at is None:
-            query_weight, query_left, initials, initials_weight, n_query, path, least = \
-                per_unit[0]
+            query_weight, query_left, n_query, path = per_unit[0]
             at_path = name + int(path) * self.name_count
         else:
             # (a figure per row, gathered per pair: each comes out contiguous)
-            query_weight, query_left, initials, initials_weight, n_query, path, least = \
+            query_weight, query_left, n_query, path = \
                 np.array(per_unit, dtype=np.float64).T.take(at, axis=1)
             at_path = path.astype(np.int64) * self.name_count + name
         # per name: its words' total weight, largest weight, fillers' weight, word count, and
         # whether it is a person's
         total, max_weight, filler_weight, counts, person = self._facts().take(at_path, axis=1)
-        # coverages as the scorer computes them (0 for a name whose words all weigh 0)
-        q_cover = np.minimum(1.0, _ratio(query_sum + initials_weight, query_weight))
-        l_cover = np.minimum(1.0, _ratio(list_sum + initials * max_weight, total))
+        # coverages as the scorer computes them (0 for a name whose words all weigh 0); each
+        # initial that may meet a word of the name covers itself and that word (at most the
+        # name's heaviest)
+        met_weight, met_count = (0.0, 0.0) if initials_met is None else initials_met
+        by_initials = met_count * max_weight
+        q_cover = np.minimum(1.0, _ratio(query_sum + met_weight, query_weight))
+        l_cover = np.minimum(1.0, _ratio(list_sum + by_initials, total))
         bound = np.where(n_query <= counts, 0.7 * q_cover + 0.3 * l_cover,
                          0.7 * l_cover + 0.3 * q_cover)
         # the scorer discounts one word against more (except for persons on the tokens path)
         one_word = np.where(n_query > 1, counts == 1, counts > 1)
         one_word &= (path != 0.0) | (person == 0.0)  # (PATHS[0]: tokens)
         bound[one_word] *= 0.9
-        # the scorer gives 0 to names where no word (two letters or more) aligned with a word
-        if any(u.least for u in units):  # (a title and a rare surname: rare, so off the path)
-            least = np.where(reached, least, 0.0)
-            bound = np.maximum(bound, least)
-        else:
-            least = 0.0
+        # the scorer gives 0 to names where no word (not an initial, a link nor an article)
+        # aligned with a word
         bound[~reached] = 0.0
-        # words that reach nothing on the other side stay unaligned: when both names keep
-        # some, the scorer's conflict penalty is at least this (without initials in the query)
+        # words that reach nothing on the other side stay unaligned (but for those the
+        # query's initials may take): when both names keep some, the scorer's conflict
+        # penalty is at least this
         left_q = _ratio(query_left - query_reach, query_weight)
-        left_l = _ratio(total - filler_weight - list_reach, total)
+        left_l = _ratio(total - filler_weight - list_reach - by_initials, total)
         penalty = CONFLICT_WEIGHT * np.maximum(0.0, np.minimum(left_q, left_l))
-        return np.where(initials == 0.0, np.maximum(least, bound - penalty), bound)
+        return np.maximum(0.0, bound - penalty)
 
     def korean_bound(self, query: PreparedName, floor: float) -> dict[int, float]:
         """Korean-read list names and an upper bound of the Korean name score against the
@@ -804,6 +864,10 @@ class Index:
             if joined:
                 held = self.postings["tokens"].names_of(joined)[0]
                 lifts.append((held[~self._other_path(q, held)], 1.0))
+            if q.titled and len(words) == 1:
+                held = self._titled_names(words[0])
+                if held.size:
+                    lifts.append((held[~self._other_path(q, held)], TITLED_SURNAME))
         code = -1 if schema is None else _SCHEMAS.index(schema)
         return units, lifts, code, floor
 
@@ -914,6 +978,20 @@ class Index:
         ends = np.searchsorted(query, np.arange(n_queries + 1)).tolist()
         return [ListedNames(entity[lo:hi], row_starts[lo:hi + 1], names, bound)
                 for lo, hi in pairwise(ends)]
+
+    def _titled_names(self, word: str) -> np.ndarray:
+        """The names a title and ``word`` may name by surname: those holding a rare word
+        ``word`` is (a typo allowed) when ``word`` is rare too (see
+        :func:`moneytrail.match.score.name_similarity`: at least TITLED_SURNAME there,
+        whatever the rest of the name). ``Dr. Aomed`` is no one's surname: the word it is a
+        typo of, AHMED, names hundreds."""
+        if is_initial(word) or self.token_df.get(word, 0) > TITLED_RARE:
+            return _EMPTY_I
+        vocab_ids, sims = self.similar_tokens(word)
+        rare = [v for v, sim in zip(vocab_ids, sims) if sim >= 0.9 and
+                not is_initial(token := self.vocab_list[v]) and
+                self.token_df.get(token, 0) <= TITLED_RARE]
+        return self.postings["tokens"].names_of(rare)[0] if rare else _EMPTY_I
 
     def _other_path(self, q: PreparedName, positions: np.ndarray) -> np.ndarray:
         """Which of these list names are compared with ``q`` on a path other than tokens."""

@@ -150,7 +150,7 @@ def aligned_tokens(a: tuple[str, ...], b: tuple[str, ...], index: Index,
                 weak += 1
             used_a[i] = used_b[j] = sim
             aligned[i] = j
-            word = word or not (is_initial(a[i]) or is_initial(b[j]))
+            word = word or not (is_filler(a[i]) or is_filler(b[j]))
     if joins:
         word = _align_joined(a, b, used_a, used_b) or word
     if not word:
@@ -274,13 +274,14 @@ def name_similarity(q: PreparedName, c: PreparedName, schema: Schema,
 
 def _titled_surname(q: PreparedName, c: PreparedName, index: Index) -> bool:
     """Whether the query is a title and one rare word that is the list name's first or last
-    word, a typo allowed (see :data:`moneytrail.match.tokens.TITLED_SURNAME`)."""
+    word, a typo allowed, and rare itself (see :data:`moneytrail.match.tokens.TITLED_SURNAME`:
+    ``Dr. Aomed`` is a typo of AHMED, which is no one's surname in particular)."""
     if not q.titled or len(q.words) != 1 or len(c.words) < 2:
         return False
     word = q.words[0]
     return index.token_df.get(word, 0) <= TITLED_RARE and not is_initial(word) and \
-        any(token_sim(word, end) >= 0.9 and not is_initial(end)
-            for end in (c.words[0], c.words[-1]))
+        any(token_sim(word, end) >= 0.9 and not is_initial(end) and
+            index.token_df.get(end, 0) <= TITLED_RARE for end in (c.words[0], c.words[-1]))
 
 
 # Numbers are not aligned as words but compared on their own. Lists and their users write
