@@ -180,7 +180,8 @@ QUERIES = ["Kim Jong Un", "Choe Ryong Hae", "Ri Su Yong", "Pak Tong Gu", "Vladim
            "VladimirPutin", "AliHassan", "Jean Lawson", "Mohammed Ali Khan", "John Smith",
            "Wang Wei", "Maria del Carmen Garcia Lopez", "President Putin", "Dr. Kim",
            "President Erdogn", "Bashar xal-Assad", "Y. Salman", "El M", "A. Al-B.",
-           "Khalat M M Al-Dulaymi", "Dr. Aomed", "M Alexander"]
+           "Khalat M M Al-Dulaymi", "Dr. Aomed", "M Alexander", "Mohamed Mohammed", "Taha Taha",
+           "Ali Ali Hassan"]
 
 
 @pytest.mark.parametrize("text", QUERIES)
@@ -330,6 +331,31 @@ def test_an_initial_lifts_a_bound_only_where_a_word_may_stand_for_it():
     assert score(0) <= bound.get(0, 0.0) < MIN_SCORE  # Salman Rashid Khan: no Y-word
     assert MIN_SCORE <= score(1) <= bound[1]  # Yusuf Salman Khan
     assert score(4) <= bound.get(4, 0.0) < MIN_SCORE  # Omar Salman Aziz
+
+
+def test_similar_query_words_share_a_list_word_in_the_bound_as_in_the_scorer():
+    """``Mohamed Mohammed`` against ``Mohammed Ali Hassan``: the scorer aligns words one to
+    one, so one of the two query words is left over (a conflict) and the pair scores low. The
+    bound, which adds each query word's best, let both take MOHAMMED; where a name holds only
+    one word either may take, it keeps the larger part, and the name is never scored. A name
+    holding two such words is bounded as before."""
+    listed = ["Mohammed Ali Hassan", "Mohamed Mohammed Omar", "Ali Hassan Omar", "Omar Aziz",
+              "Hassan Omar Aziz", "Taha Yasin Ramadan", "Yasin Ramadan", "Aziz Ali"]
+    entities = [Entity(id=f"e{i}", source="t", source_id=str(i), schema=Schema.PERSON,
+                       names=(Name(text),)) for i, text in enumerate(listed)]
+    index = Index.build(entities)
+    for text, alone, twice in (("Mohamed Mohammed", 0, 1), ("Taha Taha", 5, None)):
+        names, _ = _prepare_query(Query.of(text, schema="Person"), index)
+        positions, values, _ = index.bounds(names, Schema.PERSON, -1.0)
+        bound = dict(zip(positions.tolist(), values.tolist()))
+
+        def score(position):  # (a score is rounded to SCORE_DIGITS decimals, its bound not)
+            return score_pair(names, Schema.PERSON, (), frozenset(), None, frozenset(),
+                              index.entities[position], index).score - 1e-6
+
+        assert score(alone) <= bound.get(alone, 0.0) < MIN_SCORE, text
+        if twice is not None:
+            assert MIN_SCORE <= score(twice) <= bound[twice], text
 
 
 def test_leading_titles_are_not_part_of_a_persons_name(screener):

@@ -88,7 +88,8 @@ _SLOT_ITEMS = 1 << 22
 class _Row:
     """What one query token can add, on one path, to the bound of each list name holding a
     token similar to it. Additive over a query's tokens: where two query tokens are similar to
-    one list token, both add it, which only loosens the bound."""
+    one list token, both add it, which only loosens the bound (except where the name holds
+    only one such token: see :meth:`Index._groups`)."""
 
     names: np.ndarray  # int32: distinct name positions, fewest words first
     # per name, a column each: the query token's weight x its best similarity among the name's
@@ -100,10 +101,12 @@ class _Row:
     # filler: it is no conflict when unaligned)
     reach: float
     short_end: tuple[int, ...]  # [k]: how many names have fewer than k words
+    similar: np.ndarray  # int32, sorted: the vocabulary tokens similar to the token
 
     @classmethod
     def of(cls, weight: float, filler: bool, holders: np.ndarray, sims: np.ndarray,
-           weights: np.ndarray, is_word: np.ndarray, name_counts: np.ndarray) -> "_Row":
+           weights: np.ndarray, is_word: np.ndarray, name_counts: np.ndarray,
+           similar: Sequence[int]) -> "_Row":
         names, inverse = np.unique(holders, return_inverse=True)
         block = np.zeros((3, names.size))
         np.maximum.at(block[0], inverse, sims)
@@ -118,7 +121,8 @@ class _Row:
         counts = counts[order]
         short_end = np.searchsorted(counts, np.arange(int(counts[-1]) + 2))
         return cls(names[order].astype(np.int32), block[:, order], word[order],
-                   0.0 if filler else weight, tuple(short_end.tolist()))
+                   0.0 if filler else weight, tuple(short_end.tolist()),
+                   np.asarray(similar, dtype=np.int32))
 
     def shorter(self, n_words: int) -> int:
         """How many of the names (a prefix) have fewer than ``n_words`` words."""
@@ -142,6 +146,9 @@ class _Unit:
     light_short: int  # the lightest rows reach no name of fewer words than the query alone
     light_long: int  # ... nor one of as many or more
     letters: tuple[tuple[str, float], ...] = ()  # its initials, with their weights
+    # rows of query words similar to the same list words (Mohamed MOHAMMED, Taha TAHA), with
+    # the names holding only one word any of them may take (see Index._groups)
+    groups: tuple[tuple[tuple[int, ...], np.ndarray], ...] = ()
 
 
 @dataclass
@@ -547,7 +554,7 @@ class Index:
                               np.asarray(sims)[which],
                               self.vocab_idf[vocab_ids][which],
                               self.vocab_is_word[vocab_ids][which],
-                              self.postings[path].count)
+                              self.postings[path].count, vocab_ids)
         with self._lock:
             if row is not None and key not in rows:
                 self._row_items += row.names.size
@@ -601,7 +608,44 @@ class Index:
         if light_short >= len(rows):
             return None
         return _Unit(q, path, n_query, query_weight, query_filler, initials, initials_weight,
-                     rows, light_short, light_long, tuple(letters))
+                     rows, light_short, light_long, tuple(letters), self._groups(name, rows))
+
+    def _groups(self, path: str, rows: list) -> tuple[tuple[tuple[int, ...], np.ndarray], ...]:
+        """The query's words that may share similar list words, in groups (indexes into
+        ``rows``), each with the names holding just one occurrence of any of the group's
+        similar words: there only one word of the group can align (the scorer aligns one to
+        one), where the rows, added up, would let each take that word. ``Mohamed MOHAMMED``
+        against ``MOHAMMED Ali Hassan`` is one word aligned and one left over, a conflict."""
+        if len(rows) < 2:
+            return ()
+        parent = list(range(len(rows)))
+
+        def root(k: int) -> int:
+            while parent[k] != k:
+                k = parent[k]
+            return k
+
+        # grouped by a shared token key (the same word twice, Mohamed / Mohammed): a cheap
+        # test, which may miss words that share similar words but no key (their bounds then
+        # stay looser) or group words that share none (then a name holding one occurrence of
+        # their similar words still has one word for all of them: the cap holds)
+        # (articles and links weigh nothing: they add nothing to cap)
+        keys = [frozenset() if is_filler(token) else token_keys(token) for _, token, _ in rows]
+        for i in range(len(rows)):
+            for j in range(i + 1, len(rows)):
+                if not keys[i].isdisjoint(keys[j]):
+                    parent[root(j)] = root(i)
+        members: dict[int, list[int]] = defaultdict(list)
+        for k in range(len(rows)):
+            members[root(k)].append(k)
+        groups = []
+        for group in members.values():
+            if len(group) > 1:
+                similar = np.unique(np.concatenate([rows[k][2].similar for k in group]))
+                held = self.postings[path].names_of(similar.tolist())[0]
+                names, occurrences = np.unique(held, return_counts=True)
+                groups.append((tuple(group), names[occurrences == 1]))
+        return tuple(groups)
 
     @staticmethod
     def _light(rows: list, needed: float) -> int:
@@ -649,10 +693,13 @@ class Index:
         n_names = self.name_count
         names, blocks, words, reaches, lengths, owner = [], [], [], [], [], []
         reaching: list[tuple[int, int]] = []  # entries of the rows that reach names
+        firsts: list[list[int]] = []  # per unit, where each of its rows' entries start
         start = 0
         for u, unit in enumerate(units):
             light_short, light_long = unit.light_short, unit.light_long
+            firsts.append([])
             for k, (_, _, row) in enumerate(unit.rows):
+                firsts[u].append(start)
                 size = len(row.word)
                 names.append(row.names)
                 blocks.append(row.block)
@@ -695,6 +742,25 @@ class Index:
         list_reach = np.bincount(pair, weights=block[2], minlength=n + 1)[:n]
         word_met = np.zeros(n + 1, dtype=bool)  # met by a word, not only by initials
         word_met[pair[np.concatenate(words)]] = True
+        for u, unit in enumerate(units):
+            for group, single in unit.groups:
+                # where one list word is all a group of similar query words may take, one
+                # of them aligns: each sum keeps only the group's largest part there
+                parts, most = np.zeros((4, n + 1)), np.zeros((4, n + 1))
+                for k in group:
+                    row = unit.rows[k][2]
+                    there = np.isin(row.names, single, assume_unique=True)
+                    at_pair = pair[firsts[u][k]:firsts[u][k] + row.names.size][there]
+                    part = np.empty((4, at_pair.size))
+                    part[:3] = row.block[:, there]
+                    part[3] = row.reach
+                    parts[:, at_pair] += part  # (a row holds a name once: no pair twice,
+                    most[:, at_pair] = np.maximum(most[:, at_pair], part)  # bin n aside)
+                excess = (parts - most)[:, :n]
+                query_sum -= excess[0]
+                list_sum -= excess[1]
+                list_reach -= excess[2]
+                query_reach -= excess[3]
         at, name = (None, touched) if len(units) == 1 else np.divmod(touched, n_names)
         return at, name, self._bound(units, at, name, query_sum, query_reach, list_sum,
                                      list_reach, word_met[:n], self._initials_met(units, at, name))
