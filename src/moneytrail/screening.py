@@ -298,7 +298,7 @@ class Screener:
                 yield  # (before each entity: most of them score below the cutoff)
                 pace.restart()
             entity = self.index.entities[position]
-            if sources is not None and entity.entity.source not in sources:
+            if sources is not None and entity.source not in sources:
                 continue
             names_bound = None if position in id_hits else self.index.name_bounds(position,
                                                                                    listed)

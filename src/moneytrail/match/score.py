@@ -451,7 +451,7 @@ def score_pair(query_names: tuple[PreparedName, ...], query_schema: Schema | Non
     score, best first (from :meth:`Index.bounds`); names that cannot beat the best found so
     far are not compared. Without it every name is compared.
     """
-    schema = entity.entity.schema
+    schema = entity.schema
     if not schema_compatible(query_schema, schema):
         return None
     shared_ids = query_ids & entity.id_keys
@@ -479,7 +479,7 @@ def score_pair(query_names: tuple[PreparedName, ...], query_schema: Schema | Non
     country = country_feature(query_countries, entity)
     if country is not None:
         features.append(country)
-    gender = entity.entity.gender
+    gender = entity.gender
     if query_gender and gender and query_gender != gender:
         features.append(Feature("gender", 0.0, -0.2, f"gender {query_gender} / {gender}"))
     total = sum(f.weight for f in features)
