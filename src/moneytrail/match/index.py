@@ -20,7 +20,12 @@ formula (rarity-weighted coverage of both names, see :func:`moneytrail.match.sco
 evaluated as if every query token could take its best similar token in the list name at once:
 the one-to-one alignment can only do worse. Similar tokens are found through the token keys,
 and :func:`~moneytrail.match.tokens.token_sim` is 0 for tokens that share no key, so nothing
-the scorer could align is missed. Korean names are bounded by their reading keys, compact forms
+the scorer could align is missed. Three things keep it close to the score where "at once" would
+be loose: a query initial counts only where the list name holds a word starting with its letter
+(:meth:`Index._initials_met`); query words that may take the same list words (``Mohamed
+MOHAMMED``) add only their largest part where the name holds one such word
+(:meth:`Index._groups`); and a name reached only by articles and links (``al``, ``bin``) is no
+candidate, as the scorer finds no evidence there. Korean names are bounded by their reading keys, compact forms
 and acronyms by 1.0 and 0.9. The screener then scores entities in decreasing order of bound and
 stops when the next bound cannot enter the results: it returns exactly what scoring every
 entity would, which ``tests/test_screening.py`` checks by brute force.
