@@ -331,6 +331,10 @@ def test_an_initial_lifts_a_bound_only_where_a_word_may_stand_for_it():
     assert score(0) <= bound.get(0, 0.0) < MIN_SCORE  # Salman Rashid Khan: no Y-word
     assert MIN_SCORE <= score(1) <= bound[1]  # Yusuf Salman Khan
     assert score(4) <= bound.get(4, 0.0) < MIN_SCORE  # Omar Salman Aziz
+    # what is kept per initial stays bounded, whatever characters come as initials
+    for code in range(0x4E00, 0x4E00 + 600):
+        index._initial_holders("tokens", chr(code))
+    assert 0 < len(index._initials) <= 512
 
 
 def test_similar_query_words_share_a_list_word_in_the_bound_as_in_the_scorer():

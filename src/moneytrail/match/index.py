@@ -87,6 +87,10 @@ _ROW_CACHE_ITEMS = 6_000_000
 # of this many slots at most (4 bytes each), so as many queries go in a group as it holds
 # copies of the names (a few hundred on every list: see Index.bounds_many).
 _SLOT_ITEMS = 1 << 22
+# (path, letter) bit arrays of the names holding a word an initial may stand for, kept at most
+# (~4 KB each on every list). Queries are read into ASCII, so their initials are a-z: 78 on
+# three paths; the bound keeps a caller with other characters from growing the cache.
+_INITIALS_KEPT = 512
 
 
 @dataclass(frozen=True, slots=True)
@@ -522,7 +526,7 @@ class Index:
     def _initial_holders(self, path: str, letter: str) -> np.ndarray:
         """Which names hold, on ``path``, a word an initial ``letter`` may align with (one
         starting with it: :func:`~moneytrail.match.tokens.token_sim` gives any other 0), a
-        bit per name (``np.packbits``, little-endian bit order; ~9 KB on every list). Kept per
+        bit per name (``np.packbits``, little-endian bit order; ~4 KB on every list). Kept per
         path and letter: a handful of letters and paths make them all."""
         key = (path, letter)
         found = self._initials.get(key)
@@ -537,7 +541,10 @@ class Index:
             vocab_ids = by_letter.get(letter)
             if vocab_ids:
                 held[self.postings[path].names_of(vocab_ids)[0]] = True
-            found = self._initials[key] = np.packbits(held, bitorder="little")
+            found = np.packbits(held, bitorder="little")
+            if len(self._initials) >= _INITIALS_KEPT:  # (any character may be an initial)
+                self._initials.clear()
+            self._initials[key] = found
         return found
 
     def _row(self, path: str, token: str) -> "_Row | None":
