@@ -25,10 +25,11 @@ be loose: a query initial counts only where the list name holds a word starting 
 (:meth:`Index._initials_met`); query words that may take the same list words (``Mohamed
 MOHAMMED``) add only their largest part where the name holds one such word
 (:meth:`Index._groups`); and a name reached only by articles and links (``al``, ``bin``) is no
-candidate, as the scorer finds no evidence there. Korean names are bounded by their reading keys, compact forms
-and acronyms by 1.0 and 0.9. The screener then scores entities in decreasing order of bound and
-stops when the next bound cannot enter the results: it returns exactly what scoring every
-entity would, which ``tests/test_screening.py`` checks by brute force.
+candidate, as the scorer finds no evidence there. Korean names are bounded by their reading
+keys, compact forms and acronyms by 1.0 and 0.9. The screener then scores entities in
+decreasing order of bound and stops when the next bound cannot enter the results: it returns
+exactly what scoring every entity would, which ``tests/test_screening.py`` checks by brute
+force.
 """
 
 from __future__ import annotations

@@ -113,8 +113,8 @@ def aligned_tokens(a: tuple[str, ...], b: tuple[str, ...], index: Index,
     costs little while an unmatched given name costs a lot; a one-word name against a longer one
     is discounted by ``one_word`` (one shared word is weak evidence for an organisation; for a
     person the caller passes 1.0: a surname alone, ``Putin``, ``Erdogan``, is how people are
-    named). Initials alone are no evidence: without one aligned word of two letters or more
-    the score is 0.
+    named). Initials, links and articles alone are no evidence: without one aligned word that
+    is none of these (``A. AL-B.`` / ``Ahmed Al-Bashir``) the score is 0.
 
     A weak match (a word two typos away, see :data:`moneytrail.match.tokens.WEAK_SIM`) counts
     once per name (``weak_limit``; twice for a name read from another script): one misspelt

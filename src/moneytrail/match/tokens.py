@@ -130,9 +130,10 @@ CONFLICT_WEIGHT = 1.0
 # A title and one word (``President Erdogan``, ``Minister Lavrov``) is how a person is named by
 # surname: when that word is the first or last word of a list name (the surname, in either
 # order) and is rare on the lists (the name of at most TITLED_RARE listed entities; a typo of a
-# common name, ``Dr. Aomed``, is not), the pair scores at least TITLED_SURNAME. Without the title a single word stays weak evidence against
-# a longer name (``WALIJAN`` / ``WALIJAN ABDUL GHAFOOR HAQQANI``), and a common surname
-# (``Dr. Kim``) names no one in particular (see moneytrail.match.score.name_similarity).
+# common name, ``Dr. Aomed``, is not), the pair scores at least TITLED_SURNAME. Without the
+# title a single word stays weak evidence against a longer name (``WALIJAN`` / ``WALIJAN ABDUL
+# GHAFOOR HAQQANI``), and a common surname (``Dr. Kim``) names no one in particular (see
+# moneytrail.match.score.name_similarity).
 TITLED_SURNAME = 0.85
 TITLED_RARE = 5
 PATRONYMIC_LINKS = frozenset({"bin", "ibn", "ben", "bint", "binti", "ould", "walad"})
