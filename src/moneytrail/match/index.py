@@ -62,11 +62,12 @@ from moneytrail.match.tokens import (
     AFFIX_CUTOFF as _AFFIX_CUTOFF,
     AFFIX_EDITS as _AFFIX_EDITS,
     CONFLICT_WEIGHT,
-    TITLED_RARE,
+    TITLED_SIM,
     TITLED_SURNAME,
     TOKEN_FLOOR,
     is_filler,
     is_initial,
+    titled_rare,
     token_keys,
     token_sim,
     words_mask,
@@ -1064,12 +1065,11 @@ class Index:
         :func:`moneytrail.match.score.name_similarity`: at least TITLED_SURNAME there,
         whatever the rest of the name). ``Dr. Aomed`` is no one's surname: the word it is a
         typo of, AHMED, names hundreds."""
-        if is_initial(word) or self.token_df.get(word, 0) > TITLED_RARE:
+        if not titled_rare(word, self.token_df):
             return _EMPTY_I
         vocab_ids, sims = self.similar_tokens(word)
-        rare = [v for v, sim in zip(vocab_ids, sims) if sim >= 0.9 and
-                not is_initial(token := self.vocab_list[v]) and
-                self.token_df.get(token, 0) <= TITLED_RARE]
+        rare = [v for v, sim in zip(vocab_ids, sims)
+                if sim >= TITLED_SIM and titled_rare(self.vocab_list[v], self.token_df)]
         return self.postings["tokens"].names_of(rare)[0] if rare else _EMPTY_I
 
     def _other_path(self, q: PreparedName, positions: np.ndarray) -> np.ndarray:

@@ -49,12 +49,12 @@ from moneytrail.match.prepare import (
 from moneytrail.match.tokens import (
     CONFLICT_WEIGHT,
     PATRONYMIC_LINKS,
-    TITLED_RARE,
+    TITLED_SIM,
     TITLED_SURNAME,
     TOKEN_FLOOR,
     WEAK_SIM,
     is_filler,
-    is_initial,
+    titled_rare,
     token_sim,
     words_mask,
 )
@@ -278,10 +278,9 @@ def _titled_surname(q: PreparedName, c: PreparedName, index: Index) -> bool:
     ``Dr. Aomed`` is a typo of AHMED, which is no one's surname in particular)."""
     if not q.titled or len(q.words) != 1 or len(c.words) < 2:
         return False
-    word = q.words[0]
-    return index.token_df.get(word, 0) <= TITLED_RARE and not is_initial(word) and \
-        any(token_sim(word, end) >= 0.9 and not is_initial(end) and
-            index.token_df.get(end, 0) <= TITLED_RARE for end in (c.words[0], c.words[-1]))
+    word, df = q.words[0], index.token_df
+    return titled_rare(word, df) and any(token_sim(word, end) >= TITLED_SIM and
+                                         titled_rare(end, df) for end in (c.words[0], c.words[-1]))
 
 
 # Numbers are not aligned as words but compared on their own. Lists and their users write

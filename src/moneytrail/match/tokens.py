@@ -15,6 +15,7 @@ edit distances), but the gate, the typo and nickname rules and the phonetic code
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from importlib.resources import files
 
 from rapidfuzz.distance import OSA, JaroWinkler
@@ -136,6 +137,14 @@ CONFLICT_WEIGHT = 1.0
 # moneytrail.match.score.name_similarity).
 TITLED_SURNAME = 0.85
 TITLED_RARE = 5
+TITLED_SIM = 0.9  # the query's word is the list's surname, a typo allowed
+
+
+def titled_rare(word: str, token_df: Mapping[str, int]) -> bool:
+    """Whether ``word`` may be a surname for the title rule: not an initial, and the name of at
+    most TITLED_RARE listed entities. The scorer (``score._titled_surname``) and the index's
+    bound (``Index._titled_names``) both ask this of the query's word and of the list's."""
+    return not is_initial(word) and token_df.get(word, 0) <= TITLED_RARE
 PATRONYMIC_LINKS = frozenset({"bin", "ibn", "ben", "bint", "binti", "ould", "walad"})
 
 
