@@ -310,24 +310,34 @@ def test_initials_links_and_articles_alone_are_no_evidence(screener):
     assert compare("A. Al-Bashir", "Ahmed Al-Bashir").match
 
 
+def _persons_index(listed: list[str]) -> Index:
+    """An index of one person per name, entity ``i`` named ``listed[i]``."""
+    return Index.build([Entity(id=f"e{i}", source="t", source_id=str(i), schema=Schema.PERSON,
+                               names=(Name(text),)) for i, text in enumerate(listed)])
+
+
+def _bound_and_score(index: Index, text: str):
+    """A person query's bound per entity position (none where absent), and its score less
+    1e-6 (a score is rounded to SCORE_DIGITS decimals, its bound is not)."""
+    names, _ = _prepare_query(Query.of(text, schema="Person"), index)
+    positions, values, _ = index.bounds(names, Schema.PERSON, -1.0)
+    bounds = dict(zip(positions.tolist(), values.tolist()))
+
+    def score(position):
+        return score_pair(names, Schema.PERSON, (), frozenset(), None, frozenset(),
+                          index.entities[position], index).score - 1e-6
+
+    return bounds, score
+
+
 def test_an_initial_lifts_a_bound_only_where_a_word_may_stand_for_it():
     """``Y. Salman`` against a SALMAN with no Y-word: the initial aligns with nothing there, so
     the bound counts it as unaligned and the name is never scored; with a Y-word, the bound
     lets the initial take it."""
-    listed = ["Salman Rashid Khan", "Yusuf Salman Khan", "Rashid Khan", "Yusuf Khan Omar",
-              "Omar Salman Aziz", "Aziz Rashid", "Yasin Omar", "Salman Aziz"]
-    entities = [Entity(id=f"e{i}", source="t", source_id=str(i), schema=Schema.PERSON,
-                       names=(Name(text),)) for i, text in enumerate(listed)]
-    index = Index.build(entities)
-    query = Query.of("Y. Salman", schema="Person")
-    names, _ = _prepare_query(query, index)
-    positions, values, _ = index.bounds(names, Schema.PERSON, -1.0)
-    bound = dict(zip(positions.tolist(), values.tolist()))
-
-    def score(position):  # (a score is rounded to SCORE_DIGITS decimals, its bound is not)
-        return score_pair(names, Schema.PERSON, (), frozenset(), None, frozenset(),
-                          index.entities[position], index).score - 1e-6
-
+    index = _persons_index(["Salman Rashid Khan", "Yusuf Salman Khan", "Rashid Khan",
+                            "Yusuf Khan Omar", "Omar Salman Aziz", "Aziz Rashid", "Yasin Omar",
+                            "Salman Aziz"])
+    bound, score = _bound_and_score(index, "Y. Salman")
     assert score(0) <= bound.get(0, 0.0) < MIN_SCORE  # Salman Rashid Khan: no Y-word
     assert MIN_SCORE <= score(1) <= bound[1]  # Yusuf Salman Khan
     assert score(4) <= bound.get(4, 0.0) < MIN_SCORE  # Omar Salman Aziz
@@ -343,20 +353,11 @@ def test_similar_query_words_share_a_list_word_in_the_bound_as_in_the_scorer():
     bound, which adds each query word's best, let both take MOHAMMED; where a name holds only
     one word either may take, it keeps the larger part, and the name is never scored. A name
     holding two such words is bounded as before."""
-    listed = ["Mohammed Ali Hassan", "Mohamed Mohammed Omar", "Ali Hassan Omar", "Omar Aziz",
-              "Hassan Omar Aziz", "Taha Yasin Ramadan", "Yasin Ramadan", "Aziz Ali"]
-    entities = [Entity(id=f"e{i}", source="t", source_id=str(i), schema=Schema.PERSON,
-                       names=(Name(text),)) for i, text in enumerate(listed)]
-    index = Index.build(entities)
+    index = _persons_index(["Mohammed Ali Hassan", "Mohamed Mohammed Omar", "Ali Hassan Omar",
+                            "Omar Aziz", "Hassan Omar Aziz", "Taha Yasin Ramadan",
+                            "Yasin Ramadan", "Aziz Ali"])
     for text, alone, twice in (("Mohamed Mohammed", 0, 1), ("Taha Taha", 5, None)):
-        names, _ = _prepare_query(Query.of(text, schema="Person"), index)
-        positions, values, _ = index.bounds(names, Schema.PERSON, -1.0)
-        bound = dict(zip(positions.tolist(), values.tolist()))
-
-        def score(position):  # (a score is rounded to SCORE_DIGITS decimals, its bound not)
-            return score_pair(names, Schema.PERSON, (), frozenset(), None, frozenset(),
-                              index.entities[position], index).score - 1e-6
-
+        bound, score = _bound_and_score(index, text)
         assert score(alone) <= bound.get(alone, 0.0) < MIN_SCORE, text
         if twice is not None:
             assert MIN_SCORE <= score(twice) <= bound[twice], text
