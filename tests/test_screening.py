@@ -11,7 +11,13 @@ from typer.testing import CliRunner
 
 from moneytrail.cli import app
 from moneytrail.match.index import Index
-from moneytrail.match.prepare import article_typos, id_key, prepare_name
+from moneytrail.match.prepare import (
+    ACRONYM_OF,
+    SPELT_BY_INITIALS,
+    article_typos,
+    id_key,
+    prepare_name,
+)
 from moneytrail.match.score import MIN_SCORE, THRESHOLD, max_bonus, score_pair
 from moneytrail.match.tokens import TITLED_RARE, TITLED_SURNAME
 from moneytrail.model import Entity, IdKind, Name, Schema
@@ -181,7 +187,8 @@ QUERIES = ["Kim Jong Un", "Choe Ryong Hae", "Ri Su Yong", "Pak Tong Gu", "Vladim
            "Wang Wei", "Maria del Carmen Garcia Lopez", "President Putin", "Dr. Kim",
            "President Erdogn", "Bashar xal-Assad", "Y. Salman", "El M", "A. Al-B.",
            "Khalat M M Al-Dulaymi", "Dr. Aomed", "M Alexander", "Mohamed Mohammed", "Taha Taha",
-           "Ali Ali Hassan"]
+           "Ali Ali Hassan", "State Establishment of Haditha Dam", "Saf Tesh S.L.",
+           "Korea Mining Development Trading Corporation"]
 
 
 @pytest.mark.parametrize("text", QUERIES)
@@ -310,21 +317,21 @@ def test_initials_links_and_articles_alone_are_no_evidence(screener):
     assert compare("A. Al-Bashir", "Ahmed Al-Bashir").match
 
 
-def _persons_index(listed: list[str]) -> Index:
-    """An index of one person per name, entity ``i`` named ``listed[i]``."""
-    return Index.build([Entity(id=f"e{i}", source="t", source_id=str(i), schema=Schema.PERSON,
+def _persons_index(listed: list[str], schema: Schema = Schema.PERSON) -> Index:
+    """An index of one person (or ``schema``) per name, entity ``i`` named ``listed[i]``."""
+    return Index.build([Entity(id=f"e{i}", source="t", source_id=str(i), schema=schema,
                                names=(Name(text),)) for i, text in enumerate(listed)])
 
 
-def _bound_and_score(index: Index, text: str):
-    """A person query's bound per entity position (none where absent), and its score less
-    1e-6 (a score is rounded to SCORE_DIGITS decimals, its bound is not)."""
-    names, _ = _prepare_query(Query.of(text, schema="Person"), index)
-    positions, values, _ = index.bounds(names, Schema.PERSON, -1.0)
+def _bound_and_score(index: Index, text: str, schema: Schema = Schema.PERSON):
+    """A person (or ``schema``) query's bound per entity position (none where absent), and its
+    score less 1e-6 (a score is rounded to SCORE_DIGITS decimals, its bound is not)."""
+    names, _ = _prepare_query(Query.of(text, schema=schema), index)
+    positions, values, _ = index.bounds(names, schema, -1.0)
     bounds = dict(zip(positions.tolist(), values.tolist()))
 
     def score(position):
-        return score_pair(names, Schema.PERSON, (), frozenset(), None, frozenset(),
+        return score_pair(names, schema, (), frozenset(), None, frozenset(),
                           index.entities[position], index).score - 1e-6
 
     return bounds, score
@@ -361,6 +368,24 @@ def test_similar_query_words_share_a_list_word_in_the_bound_as_in_the_scorer():
         assert score(alone) <= bound.get(alone, 0.0) < MIN_SCORE, text
         if twice is not None:
             assert MIN_SCORE <= score(twice) <= bound[twice], text
+
+
+def test_acronym_bounds_follow_the_scorers_two_acronym_rules():
+    """Two full names with the same initials (KOREA MINING DEVELOPMENT CORPORATION, KWANGSON
+    MOTOR DEALERS COMPANY) share no word and score 0; the bound gave them 0.9, as if one were
+    the acronym of the other, and every STATE ESTABLISHMENT ... was scored against every
+    STEPNYANSKI ELEVATOR. The bound now lifts by acronym only where the scorer does: a query
+    that is an acronym of a list name (0.9) and a list name that the query's initials spell
+    (0.75)."""
+    index = _persons_index(["Korea Mining Development Corporation", "KMDC",
+                            "Kwangson Motor Dealers Company", "Sinno Electronics"],
+                           Schema.ORGANIZATION)
+    bound, score = _bound_and_score(index, "Kwangson Motor Dealers Company", Schema.ORGANIZATION)
+    assert score(0) <= bound.get(0, 0.0) < MIN_SCORE  # same initials, no word shared
+    assert SPELT_BY_INITIALS - 1e-6 <= score(1) <= bound[1]  # KMDC: the query's initials
+    bound, score = _bound_and_score(index, "KMDC", Schema.ORGANIZATION)
+    assert ACRONYM_OF - 1e-6 <= score(0) <= bound[0] and score(2) <= bound[2]  # acronym of both
+    assert 3 not in bound
 
 
 def test_leading_titles_are_not_part_of_a_persons_name(screener):

@@ -26,7 +26,10 @@ be loose: a query initial counts only where the list name holds a word starting 
 MOHAMMED``) add only their largest part where the name holds one such word
 (:meth:`Index._groups`); and a name reached only by articles and links (``al``, ``bin``) is no
 candidate, as the scorer finds no evidence there. Korean names are bounded by their reading
-keys, compact forms and acronyms by 1.0 and 0.9. The screener then scores entities in
+keys, compact forms by 1.0, and acronyms by the scorer's two acronym rules (a query that is
+an acronym of a list name, a list name that the query's initials spell: see
+:data:`~moneytrail.match.prepare.ACRONYM_OF`): two full names that share their initials are no
+candidates. The screener then scores entities in
 decreasing order of bound and stops when the next bound cannot enter the results: it returns
 exactly what scoring every entity would, which ``tests/test_screening.py`` checks by brute
 force.
@@ -48,9 +51,12 @@ from rapidfuzz import process
 from rapidfuzz.distance import OSA, Indel, JaroWinkler
 
 from moneytrail.match.prepare import (
+    ACRONYM_OF,
+    SPELT_BY_INITIALS,
     PreparedEntity,
     WEAK_FACTOR,
     PreparedName,
+    acronym_word,
     joined_pairs,
     korean_key,
     path_words,
@@ -360,7 +366,7 @@ class Index:
                 max_weight[path][position] = max(weights, default=0.0)
                 filler[path][position] = sum(w for t, w in zip(tokens, weights) if is_filler(t))
             for key in name.keys:
-                if key[:2] in ("c:", "a:"):
+                if key[:2] in ("c:", "a:", "w:"):
                     name_keys[key].append(position)
             for joined in joined_pairs(path_words(name, "tokens")):
                 name_keys["jp:" + joined].append(position)
@@ -931,8 +937,16 @@ class Index:
                                   np.fromiter(korean.values(), dtype=np.float64,
                                               count=len(korean))))
             for key in q.keys:
-                if key[:2] in ("c:", "a:") and (held := self.name_keys.get(key)) is not None:
-                    lifts.append((np.array(held, dtype=np.int32), 1.0 if key[0] == "c" else 0.9))
+                if key[:2] == "c:" and (held := self.name_keys.get(key)) is not None:
+                    lifts.append((np.array(held, dtype=np.int32), 1.0))
+            if q.org is not None:  # the scorer's acronym rules (see prepare.ACRONYM_OF)
+                word = acronym_word(q.tokens)
+                if word is not None and word not in q.org.legal_forms and \
+                        (held := self.name_keys.get("a:" + word)) is not None:
+                    lifts.append((np.array(held, dtype=np.int32), ACRONYM_OF))
+                for acronym in q.org.acronyms:
+                    if (held := self.name_keys.get("w:" + acronym)) is not None:
+                        lifts.append((np.array(held, dtype=np.int32), SPELT_BY_INITIALS))
             # two words of one name written as one word of the other (Patr ushev / Patrushev)
             # (only names compared on the tokens path: the others never align words so)
             words = path_words(q, "tokens") if (0, "tokens") in paths else ()

@@ -188,10 +188,22 @@ def acronym_word(tokens: tuple[str, ...]) -> str | None:
     return None
 
 
+# The scorer's two acronym rules (``score._org_similarity``), which the index's bounds follow:
+# a query that is an acronym of a list name (KOMID, IRGC: what a user types) scores
+# ACRONYM_OF; a list name that is an acronym spelt by the query's initials (Linda Jones / LJ,
+# Interfood Group / IG) is a coincidence far more often than the organisation, since the
+# lists' acronyms are aliases of full names that a full name in a query meets directly:
+# SPELT_BY_INITIALS, a candidate to look at, under the threshold. Two full names with the same
+# initials (STATE ESTABLISHMENT ... / STEPNYANSKI ELEVATOR) are no rule.
+ACRONYM_OF = 0.90
+SPELT_BY_INITIALS = 0.75
+
+
 def _keys(tokens: tuple[str, ...], org: orgs.OrgName | None) -> frozenset[str]:
     """The whole-name keys of one name: its tokens joined without spaces (``c:``), an
-    organisation's compact form (``c:``) and acronyms (``a:``). Token keys live in
-    :mod:`moneytrail.match.tokens`, Korean reading keys in the index."""
+    organisation's compact form (``c:``), the acronyms it may be known by (``a:``) and, for a
+    name that is itself an acronym, that word (``w:``; see :data:`SPELT_BY_INITIALS`). Token
+    keys live in :mod:`moneytrail.match.tokens`, Korean reading keys in the index."""
     keys: set[str] = set()
     if tokens:
         keys.add("c:" + "".join(tokens))
@@ -199,8 +211,8 @@ def _keys(tokens: tuple[str, ...], org: orgs.OrgName | None) -> frozenset[str]:
         if org.compact:
             keys.add("c:" + org.compact)
         keys.update("a:" + a for a in org.acronyms)
-        if (word := acronym_word(tokens)) is not None:  # a name that is itself an acronym
-            keys.add("a:" + word)
+        if (word := acronym_word(tokens)) is not None:
+            keys.add("w:" + word)
     return frozenset(keys)
 
 

@@ -37,6 +37,8 @@ from typing import Any
 
 from moneytrail.match.index import Index
 from moneytrail.match.prepare import (
+    ACRONYM_OF,
+    SPELT_BY_INITIALS,
     WEAK_FACTOR,
     PreparedEntity,
     PreparedName,
@@ -344,21 +346,13 @@ def _country_words(a: tuple[str, ...], b: tuple[str, ...]) -> str | None:
     return None
 
 
-# A query's initials that spell a list name written as an acronym (Linda Jones / LJ, Interfood
-# Group / IG, Catala & Asociados / CASC) are a coincidence far more often than the organisation:
-# the lists' acronyms are aliases of full names, which the full name in a query meets directly.
-# A candidate to look at, under the threshold. (The other way, a query that is an acronym,
-# KOMID or IRGC, is what a user types: 0.90.)
-SPELT_BY_INITIALS = 0.75
-
-
 def _org_similarity(q: PreparedName, c: PreparedName, index: Index) -> NameResult:
     qo, co = q.org, c.org
     assert qo is not None and co is not None
     if qo.compact and qo.compact == co.compact:
         score, detail = 1.0, "same distinctive words"
     elif (word := acronym_word(q.tokens)) in co.acronyms and word not in qo.legal_forms:
-        return NameResult(0.90, "organization", q, c, f"acronym of {c.original}")
+        return NameResult(ACRONYM_OF, "organization", q, c, f"acronym of {c.original}")
     elif acronym_word(c.tokens) in qo.acronyms:
         return NameResult(SPELT_BY_INITIALS, "organization", q, c,
                           f"{c.original} is an acronym (the initials of the query)")

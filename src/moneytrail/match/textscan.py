@@ -96,7 +96,7 @@ def _names(index: Index, text: str) -> list[Mention]:
                 names = tuple(n for n in name_keys.get("c:" + joined, ())
                               if len(_name(index, n).tokens) == 1)
             if size == 1 and len(joined) >= 4 and words[i][3]:
-                names = names + name_keys.get("a:" + joined, ())
+                names = names + name_keys.get("a:" + joined, ()) + name_keys.get("w:" + joined, ())
             if not names:
                 continue
             positions = tuple(sorted({int(name_entity[n]) for n in names}))
