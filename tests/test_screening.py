@@ -9,6 +9,7 @@ import numpy as np
 import pytest
 from typer.testing import CliRunner
 
+from moneytrail import screening as screening_module
 from moneytrail.cli import app
 from moneytrail.match.index import Index
 from moneytrail.match.prepare import (
@@ -188,18 +189,49 @@ QUERIES = ["Kim Jong Un", "Choe Ryong Hae", "Ri Su Yong", "Pak Tong Gu", "Vladim
            "President Erdogn", "Bashar xal-Assad", "Y. Salman", "El M", "A. Al-B.",
            "Khalat M M Al-Dulaymi", "Dr. Aomed", "M Alexander", "Mohamed Mohammed", "Taha Taha",
            "Ali Ali Hassan", "State Establishment of Haditha Dam", "Saf Tesh S.L.",
-           "Korea Mining Development Trading Corporation"]
+           "Korea Mining Development Trading Corporation", "AO Rust 95", "Sea Star 7",
+           "Joint Stock Company Set 1", "Abd Allah Mohamed Ragab Abdel Rahman",
+           "Sihab, Ahmed Abdulrahman Sihab Ahmed", "Patr Ushev", "Mohammad Hasni",
+           "Abdel Rahman Abdelrahman", "Kim Jong Un Kimjong"]
 
 
 @pytest.mark.parametrize("text", QUERIES)
 def test_bounds_hold_and_match_equals_brute_force(screener, text):
     """Brute force: score the query against every entity. No entity may score above its bound
     (else the index could skip it), and ``match`` must return exactly the best ten scores at or
-    above the cutoff, in order."""
+    above the cutoff, in order (ties in entity order)."""
+    _assert_brute_force(screener, text, (
+        Query.of(text), Query.of(text, schema=Schema.PERSON, birth_dates=("1984-01-08",),
+                                 countries=("kp",)),
+        Query.of(text, schema=Schema.ORGANIZATION)))
+
+
+@pytest.mark.parametrize("text", ["Fu Yuan Yu 8645", "Fu Yuan Yu", "Fu Yuan Yu 999",
+                                  "Tong San 2", "Chon Ma San", "Ocean Maritime 7"])
+def test_vessel_bounds_hold_and_match_equals_brute_force(screener, text):
+    """As above for vessels, whose names carry numbers (the bound applies the scorer's
+    numbers rule; the 123 FU YUAN YUs tie at one score, and ten of them are the results)."""
+    _assert_brute_force(screener, text, (Query.of(text, schema=Schema.VESSEL), Query.of(text)))
+
+
+def test_entities_tied_past_the_last_result_are_not_scored(screener, monkeypatch):
+    """``FU YUAN YU 8645`` among 123 FU YUAN YUs: the other numbers all score 0.834, and with
+    the scorer's numbers rule in the bound, so are they bounded. Once five results are in, an
+    entity bounded at the last one's score, after it in entity order, cannot enter: it is not
+    scored (all 123 were)."""
+    scored = []
+    real = screening_module.score_pair
+    monkeypatch.setattr(screening_module, "score_pair",
+                        lambda *args, **kw: scored.append(1) or real(*args, **kw))
+    results = screener.match(Query.of("Fu Yuan Yu 8645", schema=Schema.VESSEL), limit=5)
+    assert results[0].entity.caption == "FU YUAN YU 8645" and results[0].score == 1.0
+    assert len({m.score for m in results[1:]}) == 1 and len(results) == 5
+    assert len(scored) <= 10
+
+
+def _assert_brute_force(screener, text, queries):
     index = screener.index
-    for query in (Query.of(text), Query.of(text, schema=Schema.PERSON,
-                                           birth_dates=("1984-01-08",), countries=("kp",)),
-                  Query.of(text, schema=Schema.ORGANIZATION)):
+    for query in queries:
         query = _typed(query)  # (as match types it: a legal form makes an organisation)
         names, _ = _prepare_query(query, index)
         bonus = max_bonus(query.birth_dates, frozenset(query.countries))

@@ -290,10 +290,18 @@ class Screener:
             values = values + bonus
         order = np.lexsort((positions, -values))
         found: list[tuple[float, int, Scored]] = []
-        kth = -1.0
+        kth, kth_at = -1.0, -1  # the last result kept (score, position), once there are limit
         for position, bound in zip(positions[order].tolist(), values[order].tolist()):
-            if len(found) >= limit and bound + slack < kth:
-                break
+            if len(found) >= limit:
+                # the most it may score, rounded as scores are: below the last result kept,
+                # no entity after it enters; equal, only one before it in position (ties go
+                # to the lower position, as in a brute-force ranking). (``FU YUAN YU 8645``:
+                # the other 122 FU YUAN YUs all score 0.834; four of them are the results.)
+                most = round(bound + 1e-9, SCORE_DIGITS)
+                if most < kth:
+                    break
+                if most == kth and position > kth_at:
+                    continue
             if pace.due():
                 yield  # (before each entity: most of them score below the cutoff)
                 pace.restart()
@@ -310,7 +318,7 @@ class Screener:
             if len(found) >= limit:
                 found.sort(key=lambda r: (-r[0], r[1]))
                 del found[limit:]
-                kth = found[-1][0]
+                kth, kth_at = found[-1][0], found[-1][1]
         found.sort(key=lambda r: (-r[0], r[1]))
         return [self._result(self.index.entities[p].entity, s, threshold)
                 for _, p, s in found[:limit]]

@@ -52,6 +52,8 @@ from rapidfuzz.distance import OSA, Indel, JaroWinkler
 
 from moneytrail.match.prepare import (
     ACRONYM_OF,
+    NUMBER_ONE_SIDE_ORG,
+    NUMBERS_DIFFER,
     SPELT_BY_INITIALS,
     PreparedEntity,
     WEAK_FACTOR,
@@ -59,6 +61,7 @@ from moneytrail.match.prepare import (
     acronym_word,
     joined_pairs,
     korean_key,
+    numbers_key,
     path_words,
     prepare_entity,
 )
@@ -204,6 +207,7 @@ class Index:
     first_name: np.ndarray = field(default_factory=lambda: _EMPTY_I)  # per entity, + sentinel
     name_factor: np.ndarray = field(default_factory=lambda: _EMPTY_F)  # weak alias: 0.95
     name_schema: np.ndarray = field(default_factory=lambda: _EMPTY_I)
+    name_numbers: np.ndarray = field(default_factory=lambda: _EMPTY_I)  # numbers_key, int64
     korean_names: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=bool))
     vocab: dict[str, int] = field(default_factory=dict)
     vocab_list: list[str] = field(default_factory=list)
@@ -330,6 +334,8 @@ class Index:
         index.first_name = np.array(first + [len(index.names)], dtype=np.int32)
         index.name_factor = np.array(factor, dtype=np.float64)
         index.name_schema = np.array(schema_code, dtype=np.int32)
+        index.name_numbers = np.array([numbers_key(n.numbers) for n in index.names],
+                                      dtype=np.int64)
         index._build_postings()
         return index
 
@@ -559,22 +565,77 @@ class Index:
         """What ``token`` can add to the bound of each list name it reaches on ``path`` (None:
         no name). Kept for the queries to come, least recently used out first: a bulk file
         repeats its common first names and surnames, whose rows are the longest to make."""
-        key = (path, token)
+        return self._kept((path, token), lambda: self._make_row(path, token))
+
+    def _make_row(self, path: str, token: str) -> "_Row | None":
+        vocab_ids, sims = self.similar_tokens(token)
+        if vocab_ids:
+            holders, which = self.postings[path].names_of(vocab_ids)
+            if holders.size:
+                return _Row.of(self.weight(token), is_filler(token), holders,
+                               np.asarray(sims)[which], self.vocab_idf[vocab_ids][which],
+                               self.vocab_is_word[vocab_ids][which],
+                               self.postings[path].count, vocab_ids)
+        return None
+
+    def _join_rows(self, words: tuple[str, ...]) -> list[tuple[float, str, "_Row"]]:
+        """Rows for the scorer's joined words (``aligned_tokens(joins=True)``: two neighbouring
+        words of one name written as one word of the other, Patr ushev / Patrushev), on the
+        tokens path, as (weight, key, row) like a word's:
+
+        - two query words ``x y`` against the names holding ``xy``: they add ``x`` and
+          ``y``'s weight on the query's side, ``xy``'s on the name's;
+        - a query word ``z`` against the names holding two neighbouring words that make it:
+          its weight on the query's side, on the name's the most any two vocabulary words
+          making ``z`` weigh.
+
+        Added to the query's word rows, they only loosen the bound where a name is reached
+        both ways. (These names were bounded by 1.0 at once: ``ABD ALLAH MOHAMED RAGAB
+        ABDEL RAHMAN`` reached every ABDALLAH and ABDELRAHMAN so, and scored 120 of them.)"""
+        found = []
+        tokens = self.postings["tokens"]
+        for x, y in pairwise(words):
+            if x.isdigit() or y.isdigit() or (vocab_id := self.vocab.get(x + y)) is None:
+                continue  # (numbers are never joined: see prepare.joined_pairs)
+            weight = self.weight(x) + self.weight(y)
+
+            def pair(vocab_id: int = vocab_id, weight: float = weight) -> "_Row | None":
+                holders, _ = tokens.names_of([vocab_id])
+                if not holders.size:
+                    return None
+                size = holders.size
+                return _Row.of(weight, False, holders, np.ones(size),
+                               np.full(size, self.vocab_idf[vocab_id]), np.ones(size, bool),
+                               tokens.count, [vocab_id])
+
+            if (row := self._kept(("tokens", f"+{x} {y}"), pair)) is not None:
+                found.append((weight, "+" + x + y, row))
+        for z in words:
+            if (held := self.name_keys.get("jp:" + z)) is None:
+                continue
+
+            def split(z: str = z, held: tuple[int, ...] = held) -> "_Row":
+                vocab = self.vocab
+                most = max((self.vocab_idf[vocab[z[:k]]] + self.vocab_idf[vocab[z[k:]]]
+                            for k in range(1, len(z)) if z[:k] in vocab and z[k:] in vocab),
+                           default=1e9)  # (a listed pair's words are in the vocabulary)
+                size = len(held)
+                return _Row.of(self.weight(z), False, np.array(held, dtype=np.int32),
+                               np.ones(size), np.full(size, most), np.ones(size, bool),
+                               tokens.count, [])
+
+            found.append((self.weight(z), "|" + z, self._kept(("tokens", "|" + z), split)))
+        return found
+
+    def _kept(self, key: tuple[str, str], make) -> "_Row | None":
+        """The row kept under ``key``, else ``make()``'s, kept for the queries to come (least
+        recently used out first, within :attr:`row_cache_items` names in all)."""
         rows = self._rows
         with self._lock:  # (an OrderedDict's reordering is not safe across threads)
             if key in rows:
                 rows.move_to_end(key)
                 return rows[key]
-        vocab_ids, sims = self.similar_tokens(token)
-        row = None
-        if vocab_ids:
-            holders, which = self.postings[path].names_of(vocab_ids)
-            if holders.size:
-                row = _Row.of(self.weight(token), is_filler(token), holders,
-                              np.asarray(sims)[which],
-                              self.vocab_idf[vocab_ids][which],
-                              self.vocab_is_word[vocab_ids][which],
-                              self.postings[path].count, vocab_ids)
+        row = make()
         with self._lock:
             if row is not None and key not in rows:
                 self._row_items += row.names.size
@@ -615,6 +676,8 @@ class Index:
                     query_filler += w
                 if (row := self._row(name, t)) is not None:
                     rows.append((w, t, row))
+        if name == "tokens":
+            rows += self._join_rows(query)
         if not rows:
             return None
         rows.sort(key=lambda r: r[0])
@@ -650,7 +713,9 @@ class Index:
         # stay looser) or group words that share none (then a name holding one occurrence of
         # their similar words still has one word for all of them: the cap holds)
         # (articles and links weigh nothing: they add nothing to cap)
-        keys = [frozenset() if is_filler(token) else token_keys(token) for _, token, _ in rows]
+        # (a joined pair's row takes two words on one side: it joins no group)
+        keys = [frozenset() if is_filler(token) or token[0] in "+|" else token_keys(token)
+                for _, token, _ in rows]
         for i in range(len(rows)):
             for j in range(i + 1, len(rows)):
                 if not keys[i].isdisjoint(keys[j]):
@@ -925,6 +990,7 @@ class Index:
         units: list[_Unit] = []
         lifts: list[tuple[np.ndarray, np.ndarray | float]] = []
         for q in names:
+            first_lift = len(lifts)
             paths = _bounded_paths(q, schema)
             for path, path_name in paths:
                 unit = self._plan(q, path, path_words(q, path_name), floor)
@@ -947,21 +1013,20 @@ class Index:
                 for acronym in q.org.acronyms:
                     if (held := self.name_keys.get("w:" + acronym)) is not None:
                         lifts.append((np.array(held, dtype=np.int32), SPELT_BY_INITIALS))
-            # two words of one name written as one word of the other (Patr ushev / Patrushev)
-            # (only names compared on the tokens path: the others never align words so)
+            # (two words of one name written as one word of the other: rows of the tokens
+            # path, see _join_rows)
             words = path_words(q, "tokens") if (0, "tokens") in paths else ()
-            for word in words:
-                if (held := self.name_keys.get("jp:" + word)) is not None:
-                    held = np.array(held, dtype=np.int32)
-                    lifts.append((held[~self._other_path(q, held)], 1.0))
-            joined = [v for j in joined_pairs(words) if (v := self.vocab.get(j)) is not None]
-            if joined:
-                held = self.postings["tokens"].names_of(joined)[0]
-                lifts.append((held[~self._other_path(q, held)], 1.0))
             if q.titled and len(words) == 1:
                 held = self._titled_names(words[0])
                 if held.size:
                     lifts.append((held[~self._other_path(q, held)], TITLED_SURNAME))
+            for k in range(first_lift if q.numbers or q.org is not None else len(lifts),
+                           len(lifts)):
+                held, value = lifts[k]
+                factor = self._numbers_factor(np.full(held.size, numbers_key(q.numbers)),
+                                              np.full(held.size, q.org is not None), held)
+                if factor is not None:
+                    lifts[k] = (held, value * factor)
         code = -1 if schema is None else _SCHEMAS.index(schema)
         return units, lifts, code, floor
 
@@ -981,6 +1046,13 @@ class Index:
             else:
                 query, path, korean, org, vessel = np.array(flags, dtype=np.int64).T.take(
                     at, axis=1)
+            if any(u.name.numbers or u.name.org is not None for u in units):
+                figures = np.array([(numbers_key(u.name.numbers), u.name.org is not None)
+                                    for u in units], dtype=np.int64)
+                figures = figures[0][:, None] if at is None else figures.T.take(at, axis=1)
+                factor = self._numbers_factor(figures[0], figures[1] == 1, name)
+                if factor is not None:
+                    bound *= factor
             if any(f[2] or f[3] or f[4] for f in flags):
                 # a name compared with the query on another path is not bounded on tokens
                 other = self.korean_names[name] & (korean == 1)
@@ -1072,6 +1144,22 @@ class Index:
         ends = np.searchsorted(query, np.arange(n_queries + 1)).tolist()
         return [ListedNames(entity[lo:hi], row_starts[lo:hi + 1], names, bound)
                 for lo, hi in pairwise(ends)]
+
+    def _numbers_factor(self, query: np.ndarray, org: np.ndarray, name: np.ndarray
+                        ) -> np.ndarray | None:
+        """What the scorer's numbers rule multiplies a name's score by, per (query name, list
+        name) pair: the query name's :func:`~moneytrail.match.prepare.numbers_key` and whether
+        it is read as an organisation, and the list name (None: 1.0 for all). Numbers on both
+        sides that differ: :data:`~moneytrail.match.prepare.NUMBERS_DIFFER`; on one side,
+        between two names compared as organisations: ``NUMBER_ONE_SIDE_ORG``. ``FU YUAN YU
+        8645`` bounds the other 122 FU YUAN YUs at their score, no longer above it."""
+        listed = self.name_numbers[name]
+        differ = query != listed
+        if not differ.any():
+            return None
+        both = differ & (query != 0) & (listed != 0)
+        one = differ & ~both & org & (self.postings["organization"].count[name] > 0)
+        return np.where(both, NUMBERS_DIFFER, np.where(one, NUMBER_ONE_SIDE_ORG, 1.0))
 
     def _titled_names(self, word: str) -> np.ndarray:
         """The names a title and ``word`` may name by surname: those holding a rare word

@@ -38,6 +38,8 @@ from typing import Any
 from moneytrail.match.index import Index
 from moneytrail.match.prepare import (
     ACRONYM_OF,
+    NUMBER_ONE_SIDE_ORG,
+    NUMBERS_DIFFER,
     SPELT_BY_INITIALS,
     WEAK_FACTOR,
     PreparedEntity,
@@ -283,15 +285,6 @@ def _titled_surname(q: PreparedName, c: PreparedName, index: Index) -> bool:
     word, df = q.words[0], index.token_df
     return titled_rare(word, df) and any(token_sim(word, end) >= TITLED_SIM and
                                          titled_rare(end, df) for end in (c.words[0], c.words[-1]))
-
-
-# Numbers are not aligned as words but compared on their own. Lists and their users write
-# series and vintages loosely (Fund VII / VIII, Trust 2004-1 / 2005-1, Snow Storm 1 / 2 are
-# labelled the same in OpenSanctions' test bench): a different number lowers the score a
-# little, for a human to look at. An organisation number on one side only usually names a
-# sibling (Bowne Global Solutions / ... II, Management Company / ... 23).
-NUMBERS_DIFFER = 0.90
-NUMBER_ONE_SIDE_ORG = 0.75
 
 
 _SYLLABIC = ("Hang", "Hani")
