@@ -589,6 +589,12 @@ def test_bounded_and_cleared_caches_give_the_same_answers(lists_dir):
     assert index._row_items <= 50 or len(index._rows) == 1  # the newest row stays
     assert len(index._similar) <= 3
     assert before == bounded == after and any(before)
+    # full, a cache loses its oldest entry as a new one comes (emptied at once, it stalled
+    # the service 10-20 ms)
+    words = ["kim", "jong", "ri", "won", "choe"]
+    for word in words:
+        index.similar_tokens(word)
+    assert list(index._similar) == words[-3:]
 
 
 def test_an_index_read_back_keeps_only_so_many_entities_and_answers_the_same(lists_dir):

@@ -193,6 +193,30 @@ def test_a_costly_answer_is_kept_for_its_repeats_and_not_past_a_swap(client, api
     assert len(swapped.answers) == 0
 
 
+def test_the_entity_answers_kept_lose_their_oldest_one_at_a_time(client, api_env, service,
+                                                                  monkeypatch):
+    """The entity answers a Serving keeps are bounded; when full, the oldest goes as a new
+    one comes. (They were emptied all at once: freeing thousands of nested dicts held the
+    loop 10-20 ms in the middle of a request, every few thousand entities.)"""
+    from moneytrail.api import dialects
+    from tests.api.conftest import auth
+
+    serving = service.current
+    serving.responses.clear()
+    monkeypatch.setattr(dialects, "RESPONSES_KEPT", 3)
+    seen: list[str] = []
+    for name in ("Kim Jong Un", "RI WON HO", "Choe Ryong Hae", "KOREA MINING DEVELOPMENT",
+                 "Ri Yong Ho"):
+        reply = client.post("/match/default", headers=auth(api_env, "analyst"),
+                            json={"queries": {"q": {"schema": "Thing",
+                                                    "properties": {"name": [name]}}}})
+        assert reply.status_code == 200, reply.text
+        seen += [r["id"] for r in reply.json()["responses"]["q"]["results"]
+                 if r["id"] not in seen]
+        assert len(serving.responses) == min(3, len(seen))
+    assert len(seen) > 3 and list(serving.responses) == seen[-3:]
+
+
 def test_screen_batches_are_screened_on_one_thread_of_their_own(client, api_env, service,
                                                                  monkeypatch):
     """Every /v1/screen batch is screened on the service's one screening thread (each thread

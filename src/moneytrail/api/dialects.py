@@ -32,6 +32,7 @@ from pydantic import BaseModel, ConfigDict, Field, field_validator, model_valida
 from moneytrail.batch.io import parse_date
 from moneytrail.countries import country_code
 from moneytrail.ftm import DEFAULT_SCHEMA, IDENTIFIER_PROPS, thing_record
+from moneytrail.match.index import keep
 from moneytrail.match.prepare import entity_countries
 from moneytrail.match.score import MIN_SCORE
 from moneytrail.model import Entity, IdKind, NameKind, Schema
@@ -344,9 +345,8 @@ def entity_response(serving: Serving, entity: Entity) -> dict[str, Any]:
     time, over values shared with other answers (never change them)."""
     made = serving.responses.get(entity.id)
     if made is None:
-        if len(serving.responses) >= RESPONSES_KEPT:  # bounded: start again when full
-            serving.responses.clear()
-        made = serving.responses[entity.id] = _entity_response(serving, entity)
+        made = _entity_response(serving, entity)
+        keep(serving.responses, entity.id, made, RESPONSES_KEPT)  # (the oldest out past that)
     return dict(made)
 
 

@@ -35,6 +35,7 @@ import multiprocessing
 import os
 import threading
 import time
+from collections import OrderedDict
 from collections.abc import Callable, Hashable
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -99,8 +100,8 @@ class Serving:
     _relations_in: dict[str, list[tuple[str, str]]] | None = field(default=None, compare=False)
     #: entity id -> its yente-style response without scores (made once: FtM properties cost
     #: about as much as scoring), filled as entities are returned
-    responses: dict[str, dict[str, Any]] = field(default_factory=dict, compare=False,
-                                                 repr=False)
+    responses: OrderedDict[str, dict[str, Any]] = field(default_factory=OrderedDict,
+                                                        compare=False, repr=False)
     #: the results of /match queries that cost most, serialised, for their repeats (see
     #: :data:`moneytrail.api.dialects.KEEP_ANSWERS_AFTER`): kept per Serving, so a swap of
     #: lists never answers from the old ones

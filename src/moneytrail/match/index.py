@@ -86,6 +86,7 @@ from moneytrail.model import Entity, NameKind, Schema
 PATHS = ("tokens", "organization", "vessel")
 _SCHEMAS = tuple(Schema)
 _EMPTY_I = np.zeros(0, dtype=np.int32)
+_WEIGHTS_KEPT = 200_000  # names whose word weights are kept
 _EMPTY_F = np.zeros(0, dtype=np.float64)
 
 
@@ -222,7 +223,8 @@ class Index:
     population: int = 0  # entities the rarity of words was counted over
     snapshot_ids: tuple[int, ...] = ()
     _idf: dict[str, float] = field(default_factory=dict, repr=False)
-    _similar: dict[str, tuple[list[int], list[float]]] = field(default_factory=dict, repr=False)
+    _similar: OrderedDict[str, tuple[list[int], list[float]]] = field(default_factory=OrderedDict,
+                                                                       repr=False)
     _rows: OrderedDict[tuple[str, str], "_Row | None"] = field(default_factory=OrderedDict,
                                                                 repr=False)
     _row_items: int = field(default=0, repr=False)
@@ -234,7 +236,8 @@ class Index:
     _lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
     _positions: dict[str, int] | None = field(default=None, repr=False)
     _path_facts: np.ndarray | None = field(default=None, repr=False)
-    _weights: dict[tuple[str, ...], tuple[list[float], float]] = field(default_factory=dict,
+    _weights: OrderedDict[tuple[str, ...], tuple[list[float], float]] = field(
+        default_factory=OrderedDict,
                                                                        repr=False)
     #: (path, letter) -> which names hold a word starting with it, a bit each (see
     #: :meth:`_initial_holders`), and letter -> the vocabulary's words starting with it
@@ -250,14 +253,14 @@ class Index:
         go as one pickle each, read back only when a query needs one (a query scores a
         handful), so a process answers within a second of reading the file."""
         state = dict(self.__dict__)
-        state["_similar"] = {}  # caches, rebuilt as queries come
+        state["_similar"] = OrderedDict()  # caches, rebuilt as queries come
         state["_rows"] = OrderedDict()
         state["_row_items"] = 0
         state["_local"] = None
         state["_lock"] = None
         state["_positions"] = None
         state["_path_facts"] = None
-        state["_weights"] = {}
+        state["_weights"] = OrderedDict()
         state["_initials"] = {}
         state["_by_letter"] = None
         state["names"] = []  # the entities hold them
@@ -426,9 +429,7 @@ class Index:
         if found is None:
             weights = [self.weight(t) for t in tokens]
             found = (weights, sum(weights))
-            if len(self._weights) > 200_000:
-                self._weights.clear()
-            self._weights[tokens] = found
+            keep(self._weights, tokens, found, _WEIGHTS_KEPT)
         return found
 
     def idf(self, token: str) -> float:
@@ -494,9 +495,7 @@ class Index:
             if sim >= TOKEN_FLOOR:
                 found_ids.append(vocab_id)
                 found_sims.append(sim)
-        if len(self._similar) >= self.similar_cache_tokens:
-            self._similar.clear()
-        self._similar[token] = (found_ids, found_sims)
+        keep(self._similar, token, (found_ids, found_sims), self.similar_cache_tokens)
         return found_ids, found_sims
 
     def keep_entities(self, count: int | None) -> None:
@@ -1235,6 +1234,18 @@ def _ratio(numerator: np.ndarray, denominator: np.ndarray) -> np.ndarray:
     out = np.zeros(numerator.shape, dtype=np.float64)
     np.divide(numerator, denominator, out=out, where=denominator > 0)
     return out
+
+
+def keep(cache: OrderedDict, key: object, value: object, size: int) -> None:
+    """Put ``value`` in ``cache`` under ``key``; past ``size`` entries, the oldest go out, one
+    at a time. (Emptying a full cache at once frees all it holds in one go: the service's
+    answers stalled 10-20 ms each time one of its caches filled.)"""
+    cache[key] = value
+    while len(cache) > size:
+        try:
+            cache.popitem(last=False)
+        except KeyError:  # (emptied meanwhile by another thread)
+            break
 
 
 class _LazyEntities(Sequence[PreparedEntity]):
