@@ -11,7 +11,7 @@ from typer.testing import CliRunner
 
 from moneytrail import screening as screening_module
 from moneytrail.cli import app
-from moneytrail.match.index import Index
+from moneytrail.match.index import _INITIALS_KEPT, Index
 from moneytrail.match.prepare import (
     ACRONYM_OF,
     SPELT_BY_INITIALS,
@@ -383,7 +383,21 @@ def test_an_initial_lifts_a_bound_only_where_a_word_may_stand_for_it():
     # what is kept per initial stays bounded, whatever characters come as initials
     for code in range(0x4E00, 0x4E00 + 600):
         index._initial_holders("tokens", chr(code))
-    assert 0 < len(index._initials) <= 512
+    assert 0 < len(index._initials) <= _INITIALS_KEPT
+
+
+def test_an_initial_covers_at_most_the_heaviest_word_of_its_letter():
+    """``Albalawi, Fahad Shabib A.`` against ``Dahir Ahmad``: FAHAD is a typo away from AHMAD
+    and the initial may stand for AHMAD too, but for nothing else there. The bound let the
+    initial cover the name's heaviest word, DAHIR, and so reached the threshold; it now
+    covers at most AHMAD, and the name (scored 0) is never scored."""
+    index = _persons_index(["Dahir Ahmad", "Fahad Albalawi Shabib", "Ahmad Omar Hassan",
+                            "Shabib Ali", "Omar Hassan", "Ali Hassan Omar", "Yusuf Omar",
+                            "Hassan Ali"])
+    bound, score = _bound_and_score(index, "Albalawi, Fahad Shabib A.")
+    assert score(0) <= bound[0] < MIN_SCORE
+    assert MIN_SCORE <= score(1) <= bound[1] and MIN_SCORE <= score(3) <= bound[3]
+    assert score(2) <= bound[2]
 
 
 def test_similar_query_words_share_a_list_word_in_the_bound_as_in_the_scorer():
@@ -473,7 +487,7 @@ def test_a_mistyped_article_glued_to_a_name_is_the_article(screener):
 def test_index_kept_on_disk_is_read_back_and_rebuilt_when_stale(tmp_path, lists_dir,
                                                                  monkeypatch):
     from moneytrail import lists
-    from moneytrail.match.index import Index
+    from moneytrail.match.index import _INITIALS_KEPT, Index
     from moneytrail.store import Store
 
     store = Store.open(f"sqlite:///{tmp_path / 'db.sqlite'}")

@@ -99,10 +99,12 @@ _ROW_CACHE_ITEMS = 6_000_000
 # of this many slots at most (4 bytes each), so as many queries go in a group as it holds
 # copies of the names (a few hundred on every list: see Index.bounds_many).
 _SLOT_ITEMS = 1 << 22
-# (path, letter) bit arrays of the names holding a word an initial may stand for, kept at most
-# (~4 KB each on every list). Queries are read into ASCII, so their initials are a-z: 78 on
-# three paths; the bound keeps a caller with other characters from growing the cache.
-_INITIALS_KEPT = 512
+# (path, letter) arrays of what an initial may stand for in each name, kept at most (a byte a
+# name, ~30 KB each on every list: 7.5 MB at most). Queries are read into ASCII, so their
+# initials are a-z: 78 on three paths; the bound keeps a caller with other characters from
+# growing the cache.
+_INITIALS_KEPT = 256
+_INITIAL_STEPS = 16  # an initial's list-side weight is kept in 1/16ths (see _initial_holders)
 
 
 @dataclass(frozen=True, slots=True)
@@ -537,10 +539,11 @@ class Index:
             self._row(path, word)
 
     def _initial_holders(self, path: str, letter: str) -> np.ndarray:
-        """Which names hold, on ``path``, a word an initial ``letter`` may align with (one
-        starting with it: :func:`~moneytrail.match.tokens.token_sim` gives any other 0), a
-        bit per name (``np.packbits``, little-endian bit order; ~4 KB on every list). Kept per
-        path and letter: a handful of letters and paths make them all."""
+        """Per name, on ``path``, what an initial ``letter`` may align with there: a word
+        starting with it (:func:`~moneytrail.match.tokens.token_sim` gives any other 0). One
+        byte per name (~30 KB on every list): 0 where the name holds no such word, else 1 +
+        the heaviest such word's weight in 1/16ths, rounded up. Kept per path and letter: a
+        handful of letters and paths make them all."""
         key = (path, letter)
         found = self._initials.get(key)
         if found is None:
@@ -550,11 +553,13 @@ class Index:
                 for vocab_id, token in enumerate(self.vocab_list):
                     by_letter[token[0]].append(vocab_id)
                 by_letter = self._by_letter = dict(by_letter)
-            held = np.zeros(self.name_count, dtype=bool)
+            found = np.zeros(self.name_count, dtype=np.uint8)
             vocab_ids = by_letter.get(letter)
             if vocab_ids:
-                held[self.postings[path].names_of(vocab_ids)[0]] = True
-            found = np.packbits(held, bitorder="little")
+                holders, which = self.postings[path].names_of(vocab_ids)
+                weights = self.vocab_idf[vocab_ids][which]
+                np.maximum.at(found, holders, np.minimum(
+                    255, 1 + np.ceil(weights * _INITIAL_STEPS)).astype(np.uint8))
             if len(self._initials) >= _INITIALS_KEPT:  # (any character may be an initial)
                 self._initials.clear()
             self._initials[key] = found
@@ -850,35 +855,40 @@ class Index:
                                      list_reach, word_met[:n], self._initials_met(units, at, name))
 
     def _initials_met(self, units: list[_Unit], at: np.ndarray | None, name: np.ndarray
-                      ) -> tuple[np.ndarray, np.ndarray] | None:
+                      ) -> tuple[np.ndarray, np.ndarray, np.ndarray] | None:
         """Per (unit ``at``, list name ``name``) pair, the weight of the unit's initials
-        that some word of the name may align with (one starting with the letter), and how
-        many they are (None: no unit has initials). An initial the name has no word for
-        adds nothing: ``Y. SALMAN`` is bounded against the SALMANs as ``SALMAN`` alone, save
-        those with a Y-word."""
+        that some word of the name may align with (one starting with the letter), and the
+        most those words weigh, an initial's heaviest each (rounded up), and how many
+        initials have a word there (None: no unit has initials). An
+        initial the name has no word for adds nothing: ``Y. SALMAN`` is bounded against the
+        SALMANs as ``SALMAN`` alone, save those with a Y-word; ``A.`` covers at most
+        AHMAD's weight in ``DAHIR, Ahmad``, not DAHIR's."""
         if not any(u.letters for u in units):
             return None
-        weight, count = np.zeros(name.size), np.zeros(name.size)
+        weight, cover, count = np.zeros(name.size), np.zeros(name.size), np.zeros(name.size)
         for i, unit in enumerate(units):
             if not unit.letters:
                 continue
             where = None if at is None else np.flatnonzero(at == i)
             names = name if where is None else name[where]
-            byte, bit = names >> 3, (names & 7).astype(np.uint8)
             for letter, letter_weight in unit.letters:
-                held = (self._initial_holders(PATHS[unit.path], letter)[byte] >> bit) & 1
+                steps = self._initial_holders(PATHS[unit.path], letter)[names]
+                held = steps > 0
+                most = np.where(held, steps.astype(np.float64) - 1.0, 0.0) / _INITIAL_STEPS
                 if where is None:
                     weight += letter_weight * held
+                    cover += most
                     count += held
                 else:
                     weight[where] += letter_weight * held
+                    cover[where] += most
                     count[where] += held
-        return weight, count
+        return weight, cover, count
 
     def _bound(self, units: list[_Unit], at: np.ndarray | None, name: np.ndarray,
                query_sum: np.ndarray, query_reach: np.ndarray, list_sum: np.ndarray,
                list_reach: np.ndarray, reached: np.ndarray,
-               initials_met: tuple[np.ndarray, np.ndarray] | None) -> np.ndarray:
+               initials_met: tuple[np.ndarray, np.ndarray, np.ndarray] | None) -> np.ndarray:
         """The bound of each (unit ``at``, list name ``name``) pair from the sums of the unit's
         rows there (see :class:`_Row`) and what its initials may meet there (see
         :meth:`_initials_met`): the scorer's formula, see the module doc. (``at`` None: all
@@ -897,10 +907,14 @@ class Index:
         # whether it is a person's
         total, max_weight, filler_weight, counts, person = self._facts().take(at_path, axis=1)
         # coverages as the scorer computes them (0 for a name whose words all weigh 0); each
-        # initial that may meet a word of the name covers itself and that word (at most the
-        # name's heaviest)
-        met_weight, met_count = (0.0, 0.0) if initials_met is None else initials_met
-        by_initials = met_count * max_weight
+        # initial that may meet a word of the name covers itself and that word: at most the
+        # heaviest of the name's words starting with its letter (kept rounded up), and at
+        # most the name's heaviest word
+        if initials_met is None:
+            met_weight, by_initials = 0.0, 0.0
+        else:
+            met_weight, cover, met_count = initials_met
+            by_initials = np.minimum(cover, met_count * max_weight)
         q_cover = np.minimum(1.0, _ratio(query_sum + met_weight, query_weight))
         l_cover = np.minimum(1.0, _ratio(list_sum + by_initials, total))
         bound = np.where(n_query <= counts, 0.7 * q_cover + 0.3 * l_cover,
