@@ -86,8 +86,8 @@ from moneytrail.model import Entity, NameKind, Schema
 PATHS = ("tokens", "organization", "vessel")
 _SCHEMAS = tuple(Schema)
 _EMPTY_I = np.zeros(0, dtype=np.int32)
-_WEIGHTS_KEPT = 200_000  # names whose word weights are kept
 _EMPTY_F = np.zeros(0, dtype=np.float64)
+_WEIGHTS_KEPT = 200_000  # names whose word weights are kept (Index.weights)
 
 
 # Per-token rows kept for queries to come (Index._row), up to this many name entries in all
@@ -239,9 +239,8 @@ class Index:
     _positions: dict[str, int] | None = field(default=None, repr=False)
     _path_facts: np.ndarray | None = field(default=None, repr=False)
     _weights: OrderedDict[tuple[str, ...], tuple[list[float], float]] = field(
-        default_factory=OrderedDict,
-                                                                       repr=False)
-    #: (path, letter) -> which names hold a word starting with it, a bit each (see
+        default_factory=OrderedDict, repr=False)
+    #: (path, letter) -> what an initial may cover in each name, a byte each (see
     #: :meth:`_initial_holders`), and letter -> the vocabulary's words starting with it
     _initials: dict[tuple[str, str], np.ndarray] = field(default_factory=dict, repr=False)
     _by_letter: dict[str, list[int]] | None = field(default=None, repr=False)
@@ -595,7 +594,7 @@ class Index:
 
         Added to the query's word rows, they only loosen the bound where a name is reached
         both ways. (These names were bounded by 1.0 at once: ``ABD ALLAH MOHAMED RAGAB
-        ABDEL RAHMAN`` reached every ABDALLAH and ABDELRAHMAN so, and scored 120 of them.)"""
+        ABDEL RAHMAN`` bounded 165 entities so, where it now bounds 64.)"""
         found = []
         tokens = self.postings["tokens"]
         for x, y in pairwise(words):
@@ -857,12 +856,12 @@ class Index:
     def _initials_met(self, units: list[_Unit], at: np.ndarray | None, name: np.ndarray
                       ) -> tuple[np.ndarray, np.ndarray, np.ndarray] | None:
         """Per (unit ``at``, list name ``name``) pair, the weight of the unit's initials
-        that some word of the name may align with (one starting with the letter), and the
-        most those words weigh, an initial's heaviest each (rounded up), and how many
-        initials have a word there (None: no unit has initials). An
-        initial the name has no word for adds nothing: ``Y. SALMAN`` is bounded against the
-        SALMANs as ``SALMAN`` alone, save those with a Y-word; ``A.`` covers at most
-        AHMAD's weight in ``DAHIR, Ahmad``, not DAHIR's."""
+        that some word of the name may align with (one starting with the letter), the most
+        those words weigh (an initial's heaviest each, rounded up), and how many initials
+        have a word there (None: no unit has initials). An initial the name has no word for
+        adds nothing: ``Y. SALMAN`` is bounded against the SALMANs as ``SALMAN`` alone, save
+        those with a Y-word; ``A.`` covers at most AHMAD's weight in ``DAHIR, Ahmad``, not
+        DAHIR's."""
         if not any(u.letters for u in units):
             return None
         weight, cover, count = np.zeros(name.size), np.zeros(name.size), np.zeros(name.size)
