@@ -150,6 +150,32 @@ def test_match_answers_while_a_long_match_runs(client, api_env):
             [r["id"] for r in one["responses"]["q"]["results"]]
 
 
+def test_watchman_search_runs_in_steps_and_answers_as_match(client, api_env, service,
+                                                           monkeypatch):
+    """/v2/search takes the stepped path too (a common name no longer holds the loop for the
+    whole of its match), and answers what ``match`` answers."""
+    from moneytrail.api import steps
+    from moneytrail.match.score import MIN_SCORE
+    from tests.api.conftest import auth
+
+    stepped: list = []
+    real = steps.Stepper.run
+
+    async def counted(self, generator):
+        stepped.append(generator)
+        return await real(self, generator)
+
+    monkeypatch.setattr(steps.Stepper, "run", counted)
+    reply = client.get("/v2/search", params={"name": "Mohammed Ali", "limit": 5},
+                       headers=auth(api_env, "analyst"))
+    assert reply.status_code == 200, reply.text
+    assert len(stepped) == 1
+    expected = service.current.screener.match(Query.of("Mohammed Ali"), limit=5,
+                                              cutoff=MIN_SCORE)
+    assert expected and [e["sourceID"] for e in reply.json()["entities"]] == \
+        [m.list_ref for m in expected]
+
+
 def test_a_costly_answer_is_kept_for_its_repeats_and_not_past_a_swap(client, api_env, service,
                                                                        monkeypatch):
     """A /match query whose matching cost more than KEEP_ANSWERS_AFTER is answered again from

@@ -334,7 +334,8 @@ def create_app(service: Service, config: ApiConfig = ApiConfig()) -> FastAPI:  #
                                                            Param()]) -> Response:
         now = serving(request, params.source or "default")
         request.scope["state"]["queries"] = 1
-        return _json(dialects.watchman_response(now, params))
+        steps = dialects.watchman_response(now, params, every=STEP_SECONDS)
+        return _json(await stepper.run(steps))  # (in steps, as /match)
 
     @app.post("/v1/screen", tags=["moneytrail"],
               summary="Screen up to 10,000 queries; one JSON line per query, streamed",

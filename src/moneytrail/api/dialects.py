@@ -610,7 +610,10 @@ def _source_filter(serving: Serving, source: str | None) -> frozenset[str] | Non
     return frozenset(ours)
 
 
-def watchman_response(serving: Serving, p: WatchmanParams) -> dict[str, Any]:
+def watchman_response(serving: Serving, p: WatchmanParams, *, every: float | None = None
+                      ) -> Generator[None, None, dict[str, Any]]:
+    """Watchman's answer, as a generator of steps that returns it (see :func:`match_response`;
+    a bad parameter raises on the first step)."""
     schema = WATCHMAN_TYPES.get(p.type) if p.type else None
     identifiers = list(p.gov_ids())
     if p.imoNumber:
@@ -636,8 +639,8 @@ def watchman_response(serving: Serving, p: WatchmanParams) -> dict[str, Any]:
                   gender=gender, identifiers=tuple(identifiers))
     limit = 10 if p.limit <= 0 else min(p.limit, 100)
     sources = _source_filter(serving, p.source)
-    found = serving.screener.match(query, limit=limit, cutoff=max(p.minMatch, MIN_SCORE),
-                                   sources=sources)
+    found = yield from serving.screener.match_steps(
+        query, limit=limit, cutoff=max(p.minMatch, MIN_SCORE), sources=sources, every=every)
     if p.sourceID:
         found = [m for m in found if m.list_ref == p.sourceID]
     return {"query": _watchman_query(p), "entities": [watchman_entity(m) for m in found]}
