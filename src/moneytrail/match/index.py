@@ -20,19 +20,21 @@ formula (rarity-weighted coverage of both names, see :func:`moneytrail.match.sco
 evaluated as if every query token could take its best similar token in the list name at once:
 the one-to-one alignment can only do worse. Similar tokens are found through the token keys,
 and :func:`~moneytrail.match.tokens.token_sim` is 0 for tokens that share no key, so nothing
-the scorer could align is missed. Three things keep it close to the score where "at once" would
-be loose: a query initial counts only where the list name holds a word starting with its letter
-(:meth:`Index._initials_met`); query words that may take the same list words (``Mohamed
-MOHAMMED``) add only their largest part where the name holds one such word
-(:meth:`Index._groups`); and a name reached only by articles and links (``al``, ``bin``) is no
-candidate, as the scorer finds no evidence there. Korean names are bounded by their reading
-keys, compact forms by 1.0, and acronyms by the scorer's two acronym rules (a query that is
-an acronym of a list name, a list name that the query's initials spell: see
+the scorer could align is missed. Where "at once" would be loose, the bound follows the
+scorer's own rules: a query initial counts only where the list name holds a word starting with
+its letter, and covers at most the heaviest such word (:meth:`Index._initials_met`); query
+words that may take the same list words (``Mohamed MOHAMMED``) add only their largest part
+where the name holds one such word (:meth:`Index._groups`); a name reached only by articles and
+links (``al``, ``bin``) is no candidate, as the scorer finds no evidence there; two words
+written as one (``Patr Ushev`` / ``Patrushev``) are rows of their own
+(:meth:`Index._join_rows`); and different numbers lower it as they lower the score
+(:meth:`Index._numbers_factor`). Korean names are bounded by their reading keys, compact forms
+by 1.0, and acronyms by the scorer's two acronym rules (a query that is an acronym of a list
+name, a list name that the query's initials spell: see
 :data:`~moneytrail.match.prepare.ACRONYM_OF`): two full names that share their initials are no
-candidates. The screener then scores entities in
-decreasing order of bound and stops when the next bound cannot enter the results: it returns
-exactly what scoring every entity would, which ``tests/test_screening.py`` checks by brute
-force.
+candidates. The screener then scores entities in decreasing order of bound and stops when the
+next bound cannot enter the results: it returns exactly what scoring every entity would, which
+``tests/test_screening.py`` checks by brute force.
 """
 
 from __future__ import annotations
@@ -147,6 +149,16 @@ class _Row:
                    0.0 if filler else weight, tuple(short_end.tolist()),
                    np.asarray(similar, dtype=np.int32))
 
+    @classmethod
+    def exact(cls, weight: float, holders: np.ndarray, listed_weight: float,
+              name_counts: np.ndarray, similar: Sequence[int]) -> _Row:
+        """A row met exactly (similarity 1, by a word, not a filler) in every name of
+        ``holders``, by list words weighing ``listed_weight`` there (joined words: see
+        :meth:`Index._join_rows`)."""
+        size = holders.size
+        return cls.of(weight, False, holders, np.ones(size), np.full(size, listed_weight),
+                      np.ones(size, dtype=bool), name_counts, similar)
+
     def shorter(self, n_words: int) -> int:
         """How many of the names (a prefix) have fewer than ``n_words`` words."""
         ends = self.short_end
@@ -242,7 +254,8 @@ class Index:
         default_factory=OrderedDict, repr=False)
     #: (path, letter) -> what an initial may cover in each name, a byte each (see
     #: :meth:`_initial_holders`), and letter -> the vocabulary's words starting with it
-    _initials: dict[tuple[str, str], np.ndarray] = field(default_factory=dict, repr=False)
+    _initials: OrderedDict[tuple[str, str], np.ndarray] = field(default_factory=OrderedDict,
+                                                                 repr=False)
     _by_letter: dict[str, list[int]] | None = field(default=None, repr=False)
 
     @property
@@ -262,7 +275,7 @@ class Index:
         state["_positions"] = None
         state["_path_facts"] = None
         state["_weights"] = OrderedDict()
-        state["_initials"] = {}
+        state["_initials"] = OrderedDict()
         state["_by_letter"] = None
         state["names"] = []  # the entities hold them
         state["entities"] = _LazyEntities.of(self.entities)
@@ -559,9 +572,7 @@ class Index:
                 weights = self.vocab_idf[vocab_ids][which]
                 np.maximum.at(found, holders, np.minimum(
                     255, 1 + np.ceil(weights * _INITIAL_STEPS)).astype(np.uint8))
-            if len(self._initials) >= _INITIALS_KEPT:  # (any character may be an initial)
-                self._initials.clear()
-            self._initials[key] = found
+            keep(self._initials, key, found, _INITIALS_KEPT)  # (any character may be one)
         return found
 
     def _row(self, path: str, token: str) -> "_Row | None":
@@ -604,12 +615,8 @@ class Index:
 
             def pair(vocab_id: int = vocab_id, weight: float = weight) -> "_Row | None":
                 holders, _ = tokens.names_of([vocab_id])
-                if not holders.size:
-                    return None
-                size = holders.size
-                return _Row.of(weight, False, holders, np.ones(size),
-                               np.full(size, self.vocab_idf[vocab_id]), np.ones(size, bool),
-                               tokens.count, [vocab_id])
+                return _Row.exact(weight, holders, self.vocab_idf[vocab_id], tokens.count,
+                                  [vocab_id]) if holders.size else None
 
             if (row := self._kept(("tokens", f"+{x} {y}"), pair)) is not None:
                 found.append((weight, "+" + x + y, row))
@@ -622,10 +629,8 @@ class Index:
                 most = max((self.vocab_idf[vocab[z[:k]]] + self.vocab_idf[vocab[z[k:]]]
                             for k in range(1, len(z)) if z[:k] in vocab and z[k:] in vocab),
                            default=1e9)  # (a listed pair's words are in the vocabulary)
-                size = len(held)
-                return _Row.of(self.weight(z), False, np.array(held, dtype=np.int32),
-                               np.ones(size), np.full(size, most), np.ones(size, bool),
-                               tokens.count, [])
+                return _Row.exact(self.weight(z), np.array(held, dtype=np.int32), most,
+                                  tokens.count, [])
 
             found.append((self.weight(z), "|" + z, self._kept(("tokens", "|" + z), split)))
         return found
@@ -1035,8 +1040,7 @@ class Index:
             for k in range(first_lift if q.numbers or q.org is not None else len(lifts),
                            len(lifts)):
                 held, value = lifts[k]
-                factor = self._numbers_factor(np.full(held.size, numbers_key(q.numbers)),
-                                              np.full(held.size, q.org is not None), held)
+                factor = self._numbers_factor(numbers_key(q.numbers), q.org is not None, held)
                 if factor is not None:
                     lifts[k] = (held, value * factor)
         code = -1 if schema is None else _SCHEMAS.index(schema)
@@ -1059,10 +1063,13 @@ class Index:
                 query, path, korean, org, vessel = np.array(flags, dtype=np.int64).T.take(
                     at, axis=1)
             if any(u.name.numbers or u.name.org is not None for u in units):
-                figures = np.array([(numbers_key(u.name.numbers), u.name.org is not None)
-                                    for u in units], dtype=np.int64)
-                figures = figures[0][:, None] if at is None else figures.T.take(at, axis=1)
-                factor = self._numbers_factor(figures[0], figures[1] == 1, name)
+                numbers, orgs = zip(*[(numbers_key(u.name.numbers), u.name.org is not None)
+                                      for u in units])
+                if at is None:  # (one unit: its figures are scalars)
+                    factor = self._numbers_factor(numbers[0], orgs[0], name)
+                else:
+                    factor = self._numbers_factor(np.array(numbers, dtype=np.int64)[at],
+                                                  np.array(orgs)[at], name)
                 if factor is not None:
                     bound *= factor
             if any(f[2] or f[3] or f[4] for f in flags):
@@ -1157,11 +1164,12 @@ class Index:
         return [ListedNames(entity[lo:hi], row_starts[lo:hi + 1], names, bound)
                 for lo, hi in pairwise(ends)]
 
-    def _numbers_factor(self, query: np.ndarray, org: np.ndarray, name: np.ndarray
-                        ) -> np.ndarray | None:
+    def _numbers_factor(self, query: np.ndarray | int, org: np.ndarray | bool,
+                        name: np.ndarray) -> np.ndarray | None:
         """What the scorer's numbers rule multiplies a name's score by, per (query name, list
         name) pair: the query name's :func:`~moneytrail.match.prepare.numbers_key` and whether
-        it is read as an organisation, and the list name (None: 1.0 for all). Numbers on both
+        it is read as an organisation (per pair, or one for all), and the list name (None: 1.0
+        for all). Numbers on both
         sides that differ: :data:`~moneytrail.match.prepare.NUMBERS_DIFFER`; on one side,
         between two names compared as organisations: ``NUMBER_ONE_SIDE_ORG``. ``FU YUAN YU
         8645`` bounds the other 122 FU YUAN YUs at their score, no longer above it."""
@@ -1293,12 +1301,10 @@ class _LazyEntities(Sequence[PreparedEntity]):
         found = self._done.get(i)
         if found is None:
             found = pickle.loads(self._blobs[i])
-            if self.keep is not None and len(self._done) >= self.keep:
-                try:  # the oldest out (another thread may have taken it first)
-                    self._done.popitem(last=False)
-                except KeyError:
-                    pass
-            self._done[i] = found
+            if self.keep is None:
+                self._done[i] = found
+            else:
+                keep(self._done, i, found, max(1, self.keep))  # (the newest always stays)
         return found
 
     def __getstate__(self) -> dict:

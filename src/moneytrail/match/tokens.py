@@ -145,6 +145,8 @@ def titled_rare(word: str, token_df: Mapping[str, int]) -> bool:
     most TITLED_RARE listed entities. The scorer (``score._titled_surname``) and the index's
     bound (``Index._titled_names``) both ask this of the query's word and of the list's."""
     return not is_initial(word) and token_df.get(word, 0) <= TITLED_RARE
+
+
 PATRONYMIC_LINKS = frozenset({"bin", "ibn", "ben", "bint", "binti", "ould", "walad"})
 
 
